@@ -1,0 +1,59 @@
+//! Settings, read from environment variables with documented defaults.
+
+use std::time::Duration;
+
+use crate::store::DatabaseUrl;
+
+/// The SQLite file used when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sarcoma-directory.sqlite3";
+pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
+pub const DEFAULT_REFRESH_MS: u64 = 500;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub bind_addr: String,
+    /// How often a node checks whether the directory changed in the
+    /// database (`REFRESH_INTERVAL_MS`).
+    pub refresh_interval: Duration,
+    /// Load the built-in seed into an empty database at start (tests turn
+    /// this off to start from their own fixtures).
+    pub seed_empty_database: bool,
+    /// HTTP worker threads (`WORKERS`; default: one per CPU core).
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let database_url = DatabaseUrl::parse(
+            &var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+        )?;
+        let refresh_ms = match var("REFRESH_INTERVAL_MS") {
+            None => DEFAULT_REFRESH_MS,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| (10..=60_000).contains(ms))
+                .ok_or_else(|| format!("REFRESH_INTERVAL_MS must be a whole number of milliseconds from 10 to 60000, not {v:?}"))?,
+        };
+        let workers = match var("WORKERS") {
+            None => None,
+            Some(v) => Some(
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=256).contains(n))
+                    .ok_or_else(|| {
+                        format!("WORKERS must be a whole number from 1 to 256, not {v:?}")
+                    })?,
+            ),
+        };
+        Ok(Self {
+            workers,
+            database_url,
+            bind_addr: var("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.into()),
+            refresh_interval: Duration::from_millis(refresh_ms),
+            seed_empty_database: true,
+        })
+    }
+}

@@ -1,0 +1,421 @@
+//! Public read endpoints of the directory. Every answer comes from the
+//! current in-memory snapshot; nothing here touches the database.
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::directory::index::{After, Facet, Hit, Near, Query};
+use crate::directory::model::{Discipline, Programme, ServiceKind};
+use crate::directory::views::*;
+use crate::error::{ApiError, Problem};
+use crate::http::{pagination, params};
+use crate::startup::AppState;
+
+const MAX_RADIUS_KM: f64 = 20_000.0;
+const DEFAULT_RADIUS_KM: f64 = 100.0;
+
+/// Filters of `GET /v1/centres`. All are optional and combine with AND.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CentreListParams {
+    /// ISO 3166-1 alpha-2 country code, e.g. `US`.
+    #[param(example = "US", pattern = "^[A-Za-z]{2}$")]
+    country: Option<String>,
+    /// ISO 3166-2 subdivision code, e.g. `US-TX`.
+    #[param(example = "US-TX")]
+    region: Option<String>,
+    /// City name; case and accents are ignored (`koln` finds Köln).
+    city: Option<String>,
+    /// Words to find in the centre's name, institution or city; every word
+    /// must match the start of a word there; case and accents are ignored.
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// A programme code.
+    #[param(value_type = Option<Programme>)]
+    programme: Option<String>,
+    /// A service code.
+    #[param(value_type = Option<ServiceKind>)]
+    service: Option<String>,
+    /// `LAT,LON` in decimal degrees: only centres with known coordinates
+    /// within `radius_km`, nearest first, each with `distance_km`.
+    #[param(example = "29.76,-95.36")]
+    near: Option<String>,
+    /// Radius for `near`, in km (default 100).
+    #[param(value_type = Option<f64>, minimum = 0, maximum = 20000)]
+    radius_km: Option<String>,
+    /// Page size (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Filters of `GET /v1/clinicians`. All are optional and combine with AND.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ClinicianListParams {
+    #[param(value_type = Option<Discipline>)]
+    discipline: Option<String>,
+    /// Id of a centre the clinician is affiliated with.
+    centre: Option<String>,
+    /// Country of an affiliated centre (ISO 3166-1 alpha-2).
+    #[param(example = "US", pattern = "^[A-Za-z]{2}$")]
+    country: Option<String>,
+    /// Subdivision of an affiliated centre (ISO 3166-2).
+    region: Option<String>,
+    /// Words to find in the clinician's name.
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// `LAT,LON`: clinicians with an affiliated centre within `radius_km`,
+    /// nearest first.
+    near: Option<String>,
+    #[param(value_type = Option<f64>, minimum = 0, maximum = 20000)]
+    radius_km: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+fn country(raw: Option<&str>) -> Result<Option<(Facet, String)>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let code = raw.trim().to_ascii_uppercase();
+    if code.len() != 2 || rust_iso3166::from_alpha2(&code).is_none() {
+        return Err(ApiError::bad_parameter(
+            "country",
+            "must be an ISO 3166-1 alpha-2 code such as US or DE",
+        ));
+    }
+    Ok(Some((Facet::Country, code)))
+}
+
+fn region(raw: Option<&str>) -> Result<Option<(Facet, String)>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let code = raw.trim().to_ascii_uppercase();
+    if rust_iso3166::iso3166_2::from_code(&code).is_none() {
+        return Err(ApiError::bad_parameter(
+            "region",
+            "must be an ISO 3166-2 subdivision code such as US-TX or CA-ON",
+        ));
+    }
+    Ok(Some((Facet::Region, code)))
+}
+
+fn code_of<T: Copy>(
+    name: &str,
+    raw: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    code: fn(T) -> &'static str,
+) -> Result<Option<T>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    parse(raw).map(Some).ok_or_else(|| {
+        let allowed: Vec<&str> = all.iter().map(|v| code(*v)).collect();
+        ApiError::bad_parameter(name, format!("must be one of: {}", allowed.join(", ")))
+    })
+}
+
+fn words(raw: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let Some(raw) = params::text("q", raw, 200)? else {
+        return Ok(Vec::new());
+    };
+    let words: Vec<String> = crate::directory::text::tokens(raw).collect();
+    if words.is_empty() {
+        return Err(ApiError::bad_parameter(
+            "q",
+            "must contain a letter or digit",
+        ));
+    }
+    Ok(words)
+}
+
+/// `near`, `radius_km`, `limit` and `cursor`, shared by both lists.
+fn paging(
+    near: Option<&str>,
+    radius: Option<&str>,
+    limit: Option<&str>,
+    cursor: Option<&str>,
+    q: &mut Query,
+) -> Result<(), ApiError> {
+    q.near = match near {
+        Some(raw) => {
+            let (lat, lon) = params::lat_lon("near", raw)?;
+            let radius_km =
+                params::bounded_float("radius_km", radius, DEFAULT_RADIUS_KM, 0.0, MAX_RADIUS_KM)?;
+            Some(Near {
+                lat,
+                lon,
+                radius_km,
+            })
+        }
+        None if radius.is_some() => {
+            return Err(ApiError::bad_parameter(
+                "radius_km",
+                "only applies together with near",
+            ))
+        }
+        None => None,
+    };
+    q.limit = params::bounded_int("limit", limit, 20, 1, 100)? as usize;
+    q.after = cursor
+        .map(|c| pagination::decode(c, q.near.is_some()))
+        .transpose()?;
+    Ok(())
+}
+
+/// Writes `{"items":[...],"next_cursor":...}` from pre-serialised items.
+fn page_response<'s>(
+    req: &HttpRequest,
+    hits: &[Hit],
+    limit: usize,
+    item_json: impl Fn(u32) -> (&'s str, &'s str, String),
+) -> HttpResponse {
+    let more = hits.len() > limit;
+    let shown = &hits[..hits.len().min(limit)];
+    let mut body = String::with_capacity(shown.len() * 1024 + 64);
+    body.push_str("{\"items\":[");
+    for (i, hit) in shown.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(item_json(hit.pos).0);
+        if let Some(d) = hit.distance_km {
+            body.push_str(",\"distance_km\":");
+            body.push_str(&format!("{:.2}", d));
+        }
+        body.push('}');
+    }
+    body.push_str("],\"next_cursor\":");
+    let mut response = HttpResponse::Ok();
+    response.content_type("application/json");
+    match (more, shown.last()) {
+        (true, Some(last)) => {
+            let (_, id, key) = item_json(last.pos);
+            let after = match last.distance_km {
+                Some(km) => After::Distance {
+                    km,
+                    id: id.to_owned(),
+                },
+                None => After::Name {
+                    key,
+                    id: id.to_owned(),
+                },
+            };
+            let cursor = pagination::encode(&after);
+            body.push('"');
+            body.push_str(&cursor);
+            body.push('"');
+            response.insert_header((
+                header::LINK,
+                pagination::next_link(req.path(), req.query_string(), &cursor),
+            ));
+        }
+        _ => body.push_str("null"),
+    }
+    body.push('}');
+    response.body(body)
+}
+
+/// List published centres.
+///
+/// Filters combine with AND. Without `near` the order is by name (accents
+/// and case ignored), then id; with `near` it is by distance, then id, and
+/// only centres with known coordinates are listed.
+#[utoipa::path(
+    tag = "directory",
+    params(CentreListParams),
+    responses(
+        (status = 200, description = "A page of centres", body = CentrePage),
+        (status = 400, description = "An unknown, repeated or malformed parameter", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/centres")]
+pub async fn list_centres(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let p: CentreListParams = params::parse(req.query_string())?;
+    let mut q = Query::default();
+    q.facets.extend(country(p.country.as_deref())?);
+    q.facets.extend(region(p.region.as_deref())?);
+    if let Some(city) = params::text("city", p.city.as_deref(), 200)? {
+        q.facets
+            .push((Facet::City, crate::directory::text::fold(city)));
+    }
+    if let Some(prog) = code_of(
+        "programme",
+        p.programme.as_deref(),
+        Programme::from_code,
+        Programme::ALL,
+        Programme::code,
+    )? {
+        q.facets.push((Facet::Programme, prog.code().to_owned()));
+    }
+    if let Some(s) = code_of(
+        "service",
+        p.service.as_deref(),
+        ServiceKind::from_code,
+        ServiceKind::ALL,
+        ServiceKind::code,
+    )? {
+        q.facets.push((Facet::Service, s.code().to_owned()));
+    }
+    q.words = words(p.q.as_deref())?;
+    paging(
+        p.near.as_deref(),
+        p.radius_km.as_deref(),
+        p.limit.as_deref(),
+        p.cursor.as_deref(),
+        &mut q,
+    )?;
+    let snapshot = state.snapshot();
+    let hits = snapshot.centre_index.search(&q);
+    Ok(page_response(&req, &hits, q.limit, |pos| {
+        let entry = &snapshot.centres[pos as usize];
+        let (key, id) = snapshot.centre_index.key(pos);
+        (entry.item_json.as_str(), id.as_str(), key.clone())
+    }))
+}
+
+/// One published centre, with its published clinicians and its facts.
+#[utoipa::path(
+    tag = "directory",
+    params(("id" = String, Path, description = "Centre id (slug)")),
+    responses(
+        (status = 200, description = "The centre", body = CentreDetail),
+        (status = 400, description = "A query parameter was given", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No published centre has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/centres/{id}")]
+pub async fn get_centre(
+    req: HttpRequest,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    params::none(req.query_string())?;
+    let snapshot = state.snapshot();
+    let entry = snapshot
+        .centre(&id)
+        .ok_or_else(|| ApiError::not_found("centre", &id))?;
+    Ok(HttpResponse::Ok().json(CentreDetailRef {
+        centre: &entry.centre,
+        clinicians: &entry.clinicians,
+        facts: &entry.facts,
+    }))
+}
+
+/// The serialised shape of [`CentreDetail`], borrowing from the snapshot.
+#[derive(serde::Serialize)]
+struct CentreDetailRef<'a> {
+    #[serde(flatten)]
+    centre: &'a crate::directory::model::Centre,
+    clinicians: &'a [CentreClinician],
+    facts: &'a [crate::directory::model::Fact],
+}
+
+/// List published clinicians.
+///
+/// Country, region and `near` apply to the clinician's affiliated centres.
+/// Order as for centres: by name, or by distance with `near`.
+#[utoipa::path(
+    tag = "directory",
+    params(ClinicianListParams),
+    responses(
+        (status = 200, description = "A page of clinicians", body = ClinicianPage),
+        (status = 400, description = "An unknown, repeated or malformed parameter", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clinicians")]
+pub async fn list_clinicians(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let p: ClinicianListParams = params::parse(req.query_string())?;
+    let mut q = Query::default();
+    if let Some(d) = code_of(
+        "discipline",
+        p.discipline.as_deref(),
+        Discipline::from_code,
+        Discipline::ALL,
+        Discipline::code,
+    )? {
+        q.facets.push((Facet::Discipline, d.code().to_owned()));
+    }
+    if let Some(centre) = params::text("centre", p.centre.as_deref(), 100)? {
+        q.facets.push((Facet::Centre, centre.to_owned()));
+    }
+    q.facets.extend(country(p.country.as_deref())?);
+    q.facets.extend(region(p.region.as_deref())?);
+    q.words = words(p.q.as_deref())?;
+    paging(
+        p.near.as_deref(),
+        p.radius_km.as_deref(),
+        p.limit.as_deref(),
+        p.cursor.as_deref(),
+        &mut q,
+    )?;
+    let snapshot = state.snapshot();
+    let hits = snapshot.clinician_index.search(&q);
+    Ok(page_response(&req, &hits, q.limit, |pos| {
+        let entry = &snapshot.clinicians[pos as usize];
+        let (key, id) = snapshot.clinician_index.key(pos);
+        (entry.item_json.as_str(), id.as_str(), key.clone())
+    }))
+}
+
+/// One published clinician, with affiliations and facts.
+#[utoipa::path(
+    tag = "directory",
+    params(("id" = String, Path, description = "Clinician id (slug)")),
+    responses(
+        (status = 200, description = "The clinician", body = ClinicianDetail),
+        (status = 400, description = "A query parameter was given", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No published clinician has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clinicians/{id}")]
+pub async fn get_clinician(
+    req: HttpRequest,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    params::none(req.query_string())?;
+    let snapshot = state.snapshot();
+    let entry = snapshot
+        .clinician(&id)
+        .ok_or_else(|| ApiError::not_found("clinician", &id))?;
+    Ok(HttpResponse::Ok().json(ClinicianDetailRef {
+        clinician: &entry.clinician,
+        facts: &entry.facts,
+    }))
+}
+
+#[derive(serde::Serialize)]
+struct ClinicianDetailRef<'a> {
+    #[serde(flatten)]
+    clinician: &'a ClinicianView,
+    facts: &'a [crate::directory::model::Fact],
+}
+
+/// Countries and subdivisions that have published centres, with counts.
+#[utoipa::path(
+    tag = "directory",
+    responses(
+        (status = 200, description = "Countries with their subdivisions", body = RegionList),
+        (status = 400, description = "A query parameter was given", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/regions")]
+pub async fn list_regions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    params::none(req.query_string())?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(state.snapshot().regions_json.clone()))
+}

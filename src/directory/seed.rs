@@ -1,0 +1,276 @@
+//! Seed documents: the curated starter directory in `seed/centres.json`
+//! (and, in tests, plainly fake fixtures in the same shape).
+//!
+//! Loading validates the whole document first, then inserts in one
+//! transaction only what is not stored yet: loading twice changes nothing,
+//! and a listing a curator has since edited is never overwritten.
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, Utc};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::directory::model::*;
+use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
+use crate::directory::text::fold;
+use crate::store::schema::{affiliations, centres, clinicians, facts};
+use crate::store::{bump_data_version, DbConnection, StoreError};
+
+/// The starter directory shipped with the service.
+pub const BUILTIN_SEED: &str = include_str!("../../seed/centres.json");
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedDocument {
+    #[serde(default)]
+    pub centres: Vec<Centre>,
+    #[serde(default)]
+    pub clinicians: Vec<Clinician>,
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub centres: usize,
+    pub clinicians: usize,
+    pub facts: usize,
+}
+
+impl SeedDocument {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let doc: Self =
+            serde_json::from_str(text).map_err(|e| format!("seed is not valid: {e}"))?;
+        let problems = doc.problems(Utc::now().date_naive());
+        if problems.is_empty() {
+            Ok(doc)
+        } else {
+            Err(format!("seed is not valid:\n- {}", problems.join("\n- ")))
+        }
+    }
+
+    /// Everything wrong with the document; empty when it may be loaded.
+    pub fn problems(&self, today: NaiveDate) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut ids = HashSet::new();
+        let mut names = HashSet::new();
+        for c in &self.centres {
+            let at = format!("centre {}", c.id);
+            check_slug(&at, &c.id, &mut ids, &mut out);
+            if c.name.trim().is_empty() {
+                out.push(format!("{at}: name is empty"));
+            }
+            if !names.insert((fold(&c.name), c.address.country.clone())) {
+                out.push(format!(
+                    "{at}: another centre in {} has the same name",
+                    c.address.country
+                ));
+            }
+            check_address(&at, &c.address, &mut out);
+            if let Some(p) = &c.coordinates {
+                let in_range = (-90.0..=90.0).contains(&p.lat) && (-180.0..=180.0).contains(&p.lon);
+                if !in_range {
+                    out.push(format!("{at}: coordinates out of range"));
+                }
+                if p.source.trim().is_empty() {
+                    out.push(format!("{at}: coordinates have no source"));
+                }
+            }
+            check_sources(&at, &c.sources, &mut out);
+            check_verification(&at, &c.verification, today, &mut out);
+        }
+        let centre_ids: HashSet<&str> = self.centres.iter().map(|c| c.id.as_str()).collect();
+        for c in &self.clinicians {
+            let at = format!("clinician {}", c.id);
+            check_slug(&at, &c.id, &mut ids, &mut out);
+            if c.name.trim().is_empty() {
+                out.push(format!("{at}: name is empty"));
+            }
+            check_sources(&at, &c.sources, &mut out);
+            check_verification(&at, &c.verification, today, &mut out);
+            let mut seen = HashSet::new();
+            for a in &c.affiliations {
+                if !centre_ids.contains(a.centre_id.as_str()) {
+                    out.push(format!(
+                        "{at}: affiliation to unknown centre {}",
+                        a.centre_id
+                    ));
+                }
+                if !seen.insert(&a.centre_id) {
+                    out.push(format!("{at}: two affiliations to {}", a.centre_id));
+                }
+                check_sources(&format!("{at} at {}", a.centre_id), &a.sources, &mut out);
+            }
+        }
+        let clinician_ids: HashSet<&str> = self.clinicians.iter().map(|c| c.id.as_str()).collect();
+        for f in &self.facts {
+            let at = format!("fact {}", f.id);
+            check_slug(&at, &f.id, &mut ids, &mut out);
+            let known = match f.subject.kind {
+                SubjectKind::Centre => centre_ids.contains(f.subject.id.as_str()),
+                SubjectKind::Clinician => clinician_ids.contains(f.subject.id.as_str()),
+            };
+            if !known {
+                out.push(format!(
+                    "{at}: unknown {} {}",
+                    f.subject.kind.code(),
+                    f.subject.id
+                ));
+            }
+            if let Err(e) = check_fact_value(f.metric, f.value) {
+                out.push(format!("{at}: {e}"));
+            }
+            if f.as_of > today {
+                out.push(format!("{at}: as_of {} is in the future", f.as_of));
+            }
+            check_sources(&at, std::slice::from_ref(&f.source), &mut out);
+        }
+        out
+    }
+}
+
+/// Whether a value fits its metric: counts are whole and not negative,
+/// rates not negative, yes/no metrics take true or false.
+pub fn check_fact_value(metric: Metric, value: FactValue) -> Result<(), String> {
+    match (metric.kind(), value) {
+        (MetricKind::Count, FactValue::Number(n)) if n >= 0.0 && n.fract() == 0.0 => Ok(()),
+        (MetricKind::Rate, FactValue::Number(n)) if n >= 0.0 && n.is_finite() => Ok(()),
+        (MetricKind::Boolean, FactValue::Boolean(_)) => Ok(()),
+        (MetricKind::Count, _) => Err(format!(
+            "{} takes a whole number of 0 or more",
+            metric.code()
+        )),
+        (MetricKind::Rate, _) => Err(format!("{} takes a number of 0 or more", metric.code())),
+        (MetricKind::Boolean, _) => Err(format!("{} takes true or false", metric.code())),
+    }
+}
+
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 80
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn check_slug<'a>(at: &str, id: &'a str, ids: &mut HashSet<&'a str>, out: &mut Vec<String>) {
+    if !is_slug(id) {
+        out.push(format!(
+            "{at}: id must be lowercase letters, digits and single hyphens"
+        ));
+    }
+    if !ids.insert(id) {
+        out.push(format!("{at}: duplicate id"));
+    }
+}
+
+/// ISO 3166-1 alpha-2 country and, when given, an ISO 3166-2 subdivision of it.
+pub fn check_address(at: &str, a: &Address, out: &mut Vec<String>) {
+    if rust_iso3166::from_alpha2(&a.country).is_none() || a.country.len() != 2 {
+        out.push(format!(
+            "{at}: country {:?} is not an ISO 3166-1 alpha-2 code",
+            a.country
+        ));
+    }
+    if let Some(sub) = &a.subdivision {
+        let of_country = sub
+            .strip_prefix(&a.country)
+            .is_some_and(|r| r.starts_with('-'));
+        if !of_country || rust_iso3166::iso3166_2::from_code(sub).is_none() {
+            out.push(format!(
+                "{at}: subdivision {sub:?} is not an ISO 3166-2 code of {}",
+                a.country
+            ));
+        }
+    }
+}
+
+fn check_sources(at: &str, sources: &[Source], out: &mut Vec<String>) {
+    if sources.is_empty() {
+        out.push(format!("{at}: no source"));
+    }
+    for s in sources {
+        let url_ok = s
+            .url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
+        let citation_ok = s.citation.as_deref().is_some_and(|c| !c.trim().is_empty());
+        if !url_ok && !citation_ok {
+            out.push(format!("{at}: a source needs an http(s) URL or a citation"));
+        }
+    }
+}
+
+fn check_verification(at: &str, v: &Verification, today: NaiveDate, out: &mut Vec<String>) {
+    if let Some(d) = v.last_verified {
+        if d > today {
+            out.push(format!("{at}: last_verified is in the future"));
+        }
+        if v.method.is_none() {
+            out.push(format!("{at}: a verification needs its method"));
+        }
+    }
+    if v.status == VerificationStatus::Verified && v.last_verified.is_none() {
+        out.push(format!("{at}: verified without a date"));
+    }
+}
+
+/// Inserts what the document has and the database lacks, in one transaction.
+pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, StoreError> {
+    let now = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    conn.transaction(|conn| {
+        let mut report = SeedReport::default();
+        let have: HashSet<String> = centres::table
+            .select(centres::id)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        for c in doc.centres.iter().filter(|c| !have.contains(&c.id)) {
+            diesel::insert_into(centres::table)
+                .values(CentreRow::from_model(c, &now))
+                .execute(conn)?;
+            report.centres += 1;
+        }
+        let have: HashSet<String> = clinicians::table
+            .select(clinicians::id)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        for c in doc.clinicians.iter().filter(|c| !have.contains(&c.id)) {
+            diesel::insert_into(clinicians::table)
+                .values(ClinicianRow::from_model(c, &now))
+                .execute(conn)?;
+            for a in &c.affiliations {
+                diesel::insert_into(affiliations::table)
+                    .values(AffiliationRow::from_model(&c.id, a))
+                    .execute(conn)?;
+            }
+            report.clinicians += 1;
+        }
+        let have: HashSet<String> = facts::table
+            .select(facts::id)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        for f in doc.facts.iter().filter(|f| !have.contains(&f.id)) {
+            diesel::insert_into(facts::table)
+                .values(FactRow::from_model(f, &now))
+                .execute(conn)?;
+            report.facts += 1;
+        }
+        if report != SeedReport::default() {
+            bump_data_version(conn)?;
+        }
+        Ok(report)
+    })
+}
+
+/// True when no centre is stored yet: the first start of a new database.
+pub fn is_empty(conn: &mut DbConnection) -> Result<bool, StoreError> {
+    let n: i64 = centres::table.count().get_result(conn)?;
+    Ok(n == 0)
+}

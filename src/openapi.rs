@@ -1,0 +1,53 @@
+//! The OpenAPI document, built from the real routes (utoipa-actix-web), so
+//! a route cannot exist without its documentation. `openapi/openapi.json`
+//! is a committed copy; a test fails when the two differ.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sarcoma centre directory",
+        description = "A curated directory of sarcoma centres and sarcoma oncologists, with the \
+sources behind every listed fact.\n\nThe directory informs and helps patients ask; it is not \
+medical advice and it does not recommend a treatment. Listings marked `unverified` come from \
+public sources and have not yet been confirmed with the institution.\n\nErrors are RFC 9457 \
+`application/problem+json`; a 4xx names the parameter or field at fault. Unknown query \
+parameters are rejected, never ignored.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+        version = env!("CARGO_PKG_VERSION"),
+    ),
+    tags(
+        (name = "directory", description = "Centres, clinicians and regions (public, read-only)"),
+        (name = "operations", description = "Liveness and readiness"),
+    ),
+    components(schemas(Problem, FieldError)),
+)]
+pub struct ApiDoc;
+
+/// The full document, as served at `/openapi.json`.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let (_app, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::startup::routes)
+        .split_for_parts();
+    spec
+}
+
+/// The document as pretty JSON with a trailing newline, as committed.
+pub fn spec_json() -> String {
+    to_json(&spec())
+}
+
+pub fn to_json(spec: &utoipa::openapi::OpenApi) -> String {
+    let mut s = spec
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,199 @@
+//! Builds the application: database, migrations, first-start seed, the
+//! in-memory directory and the HTTP server on a bound listener (port 0 in
+//! tests, so each test gets its own server).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use arc_swap::ArcSwap;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::directory::routes as directory;
+use crate::directory::seed::{self, SeedDocument};
+use crate::directory::snapshot::Snapshot;
+use crate::http::{fallback, ops};
+use crate::store::{data_version, Database};
+
+/// Shared by every worker.
+pub struct AppState {
+    pub db: Database,
+    directory: ArcSwap<Snapshot>,
+}
+
+impl AppState {
+    /// The directory as of the last refresh; cheap, lock-free.
+    pub fn snapshot(&self) -> arc_swap::Guard<Arc<Snapshot>> {
+        self.directory.load()
+    }
+}
+
+/// Every documented route; the OpenAPI document is built from this too.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/v1")
+            .service(directory::list_centres)
+            .service(directory::get_centre)
+            .service(directory::list_clinicians)
+            .service(directory::get_clinician)
+            .service(directory::list_regions),
+    )
+    .service(ops::healthz)
+    .service(ops::readyz);
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Migrates, seeds a new database, and loads the directory.
+pub async fn prepare(db: &Database, seed_empty: bool) -> anyhow::Result<Snapshot> {
+    let db2 = db.clone();
+    db.run(move |conn| {
+        db2.migrate()?;
+        if seed_empty && seed::is_empty(conn)? {
+            let doc = SeedDocument::parse(seed::BUILTIN_SEED)
+                .map_err(crate::store::StoreError::Corrupt)?;
+            let report = seed::load(conn, &doc)?;
+            log::info!("first start: seeded {} centres", report.centres);
+        }
+        Snapshot::load(conn)
+    })
+    .await
+    .map_err(Into::into)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = Database::connect(&settings.database_url)?;
+        let snapshot = prepare(&db, settings.seed_empty_database).await?;
+        log::info!(
+            "directory loaded from {}: {} centres, {} clinicians (data version {})",
+            settings.database_url.backend(),
+            snapshot.centres.len(),
+            snapshot.clinicians.len(),
+            snapshot.version
+        );
+        let state = web::Data::new(AppState {
+            db,
+            directory: ArcSwap::from_pointee(snapshot),
+        });
+        let listener = TcpListener::bind(&settings.bind_addr)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind_addr))?;
+        let port = listener.local_addr()?.port();
+        let spec_doc = crate::openapi::spec();
+        let known_routes = web::Data::new(
+            fallback::KnownRoutes::from_spec(&spec_doc)
+                .with_get("/openapi.json")
+                .with_get("/docs"),
+        );
+        let spec: web::Data<String> = web::Data::new(crate::openapi::to_json(&spec_doc));
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .app_data(spec.clone())
+                .app_data(known_routes.clone())
+                .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, problem_for_405))
+                // Path only: query strings and bodies are never logged.
+                .wrap(
+                    Logger::new("%{method}xi %U %s %Dms")
+                        .custom_request_replace("method", |req| req.method().to_string()),
+                )
+                .into_utoipa_app()
+                .configure(routes)
+                .into_app()
+                .route("/openapi.json", web::get().to(serve_spec))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .config(utoipa_swagger_ui::Config::from("/openapi.json")),
+                )
+                .route(
+                    "/docs",
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect()
+                            .insert_header(("Location", "/docs/"))
+                            .finish()
+                    }),
+                )
+                .default_service(web::to(fallback::not_found))
+        })
+        .workers(
+            settings
+                .workers
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        )
+        .listen(listener)?
+        .run();
+        tokio::spawn(refresh_forever(state, settings.refresh_interval));
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until SIGINT/SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn serve_spec(spec: web::Data<String>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec.get_ref().clone())
+}
+
+/// actix answers a wrong method on a `.route(...)` resource with an empty
+/// 405; make it problem+json like every other error.
+fn problem_for_405<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v == crate::error::PROBLEM_JSON);
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let (req, _) = res.into_parts();
+    let response = fallback::method_not_allowed(&req);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}
+
+/// Polls the shared data version and swaps in a new snapshot when another
+/// node (or a write here) changed the directory. A failed poll keeps
+/// serving the last good snapshot and tries again.
+async fn refresh_forever(state: web::Data<AppState>, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let current = state.snapshot().version;
+        let result = state
+            .db
+            .run(move |conn| {
+                if data_version(conn)? == current {
+                    return Ok(None);
+                }
+                Snapshot::load(conn).map(Some)
+            })
+            .await;
+        match result {
+            Ok(Some(snapshot)) => {
+                log::info!("directory refreshed to data version {}", snapshot.version);
+                state.directory.store(Arc::new(snapshot));
+            }
+            Ok(None) => {}
+            Err(e) => log::warn!("directory refresh failed, serving the previous version: {e}"),
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The test harness: `TestApp` spawns the real server with its own
+//! database; `both_backends!` runs a test once per backend.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use sarcoma_directory::config::Settings;
+use sarcoma_directory::directory::seed::{self, SeedDocument};
+use sarcoma_directory::startup::Application;
+use sarcoma_directory::store::{Database, DatabaseUrl};
+use serde_json::Value;
+
+/// Plainly fake centres, clinicians and facts (see the file).
+pub const FIXTURES: &str = include_str!("../fixtures/directory.json");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn(Backend)` as two tests, `sqlite::NAME` and
+/// `postgres::NAME`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name($crate::helpers::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name($crate::helpers::Backend::Postgres).await })*
+        }
+    };
+}
+
+/// A fresh, empty database that is removed again when dropped.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Database { server: String, name: String },
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> Self {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("sarcoma-test-{unique}.sqlite3"));
+                TestDb {
+                    url: DatabaseUrl::Sqlite {
+                        path: path.display().to_string(),
+                    },
+                    cleanup: Cleanup::File(path),
+                }
+            }
+            Backend::Postgres => {
+                let server = std::env::var("TEST_POSTGRES_URL").expect(
+                    "TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite needs a server, \
+                     e.g. TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (see README)",
+                );
+                let name = format!("sarcoma_test_{unique}");
+                let mut admin =
+                    PgConnection::establish(&server).expect("connect to TEST_POSTGRES_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create a test database");
+                let (base, _) = server
+                    .rsplit_once('/')
+                    .expect("TEST_POSTGRES_URL ends in /DATABASE");
+                TestDb {
+                    url: DatabaseUrl::Postgres {
+                        url: format!("{base}/{name}"),
+                    },
+                    cleanup: Cleanup::Database { server, name },
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Database { server, name } => {
+                if let Ok(mut admin) = PgConnection::establish(server) {
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin);
+                }
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Database,
+    _test_db: TestDb,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem+json response with this status naming `field`.
+    pub fn assert_problem(&self, status: u16, field: Option<&str>) -> Value {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            self.text
+        );
+        let body = self.json();
+        assert_eq!(body["status"], status);
+        assert!(
+            body["title"].is_string() && body["type"].is_string() && body["detail"].is_string()
+        );
+        if let Some(field) = field {
+            let fields: Vec<&str> = body["errors"]
+                .as_array()
+                .expect("errors listed")
+                .iter()
+                .map(|e| e["field"].as_str().unwrap())
+                .collect();
+            assert!(fields.contains(&field), "expected {field} among {fields:?}");
+        }
+        body
+    }
+}
+
+pub enum Data {
+    /// Nothing loaded: an empty directory.
+    Empty,
+    /// The fake fixtures of `tests/fixtures/directory.json`.
+    Fixtures,
+    /// The real built-in seed, loaded by the server's first start.
+    BuiltinSeed,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend, data: Data) -> TestApp {
+        init_logging();
+        let test_db = TestDb::new(backend);
+        let db = Database::connect(&test_db.url).expect("connect");
+        if let Data::Fixtures = data {
+            let doc = SeedDocument::parse(FIXTURES).expect("fixtures are valid");
+            db.migrate().expect("migrate");
+            seed::load(&mut db.get().unwrap(), &doc).expect("load fixtures");
+        }
+        let settings = Settings {
+            database_url: test_db.url.clone(),
+            bind_addr: "127.0.0.1:0".into(),
+            refresh_interval: Duration::from_millis(50),
+            seed_empty_database: matches!(data, Data::BuiltinSeed),
+            workers: Some(1),
+        };
+        let app = Application::build(settings)
+            .await
+            .expect("the server starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db,
+            _test_db: test_db,
+        }
+    }
+
+    pub async fn get(&self, path_and_query: &str) -> Response {
+        self.request(reqwest::Method::GET, path_and_query).await
+    }
+
+    pub async fn request(&self, method: reqwest::Method, path_and_query: &str) -> Response {
+        let res = self
+            .client
+            .request(method, format!("{}{}", self.address, path_and_query))
+            .send()
+            .await
+            .expect("the server answers");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("a body");
+        Response {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    /// `GET` expecting 200; the JSON body.
+    pub async fn get_ok(&self, path_and_query: &str) -> Value {
+        let res = self.get(path_and_query).await;
+        assert_eq!(res.status, 200, "GET {path_and_query}: {}", res.text);
+        res.json()
+    }
+
+    /// Ids of the items of one page.
+    pub async fn ids(&self, path_and_query: &str) -> Vec<String> {
+        ids(&self.get_ok(path_and_query).await)
+    }
+}
+
+pub fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Log output only when TEST_LOG is set, as in zero2prod.
+fn init_logging() {
+    if std::env::var("TEST_LOG").is_ok() {
+        let _ = env_logger::builder()
+            .is_test(true)
+            .filter_level(log::LevelFilter::Info)
+            .try_init();
+    }
+}

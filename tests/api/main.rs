@@ -1,0 +1,15 @@
+//! Integration tests: each starts the real server on port 0 with its own
+//! fresh database and talks HTTP to it. Every test runs twice, on SQLite
+//! (a temporary file) and on PostgreSQL (a new database on the server named
+//! by `TEST_POSTGRES_URL`).
+
+mod helpers;
+
+mod centres;
+mod clinicians;
+mod errors;
+mod geo;
+mod openapi;
+mod operations;
+mod pagination;
+mod seed;
