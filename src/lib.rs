@@ -5,6 +5,7 @@
 //! server; each domain (directory, ...) owns its model, storage and routes.
 
 pub mod config;
+pub mod criteria;
 pub mod directory;
 pub mod error;
 pub mod http;

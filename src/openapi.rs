@@ -23,6 +23,7 @@ parameters are rejected, never ignored.",
     ),
     tags(
         (name = "directory", description = "Centres, clinicians and regions (public, read-only)"),
+        (name = "criteria", description = "Published criteria sets and criterion-by-criterion assessments of listings"),
         (name = "operations", description = "Liveness and readiness"),
     ),
     components(schemas(Problem, FieldError)),

@@ -15,6 +15,7 @@ use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
+use crate::criteria::routes as criteria;
 use crate::directory::routes as directory;
 use crate::directory::seed::{self, SeedDocument};
 use crate::directory::snapshot::Snapshot;
@@ -42,7 +43,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(directory::get_centre)
             .service(directory::list_clinicians)
             .service(directory::get_clinician)
-            .service(directory::list_regions),
+            .service(directory::list_regions)
+            .service(criteria::list_profiles)
+            .service(criteria::get_profile)
+            .service(criteria::centre_assessments)
+            .service(criteria::clinician_assessments),
     )
     .service(ops::healthz)
     .service(ops::readyz);
@@ -64,6 +69,7 @@ pub async fn prepare(db: &Database, seed_empty: bool) -> anyhow::Result<Snapshot
             let report = seed::load(conn, &doc)?;
             log::info!("first start: seeded {} centres", report.centres);
         }
+        crate::criteria::store::ensure_builtin(conn)?;
         Snapshot::load(conn)
     })
     .await
@@ -177,11 +183,16 @@ async fn refresh_forever(state: web::Data<AppState>, every: std::time::Duration)
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let current = state.snapshot().version;
+        let (current, evaluated_on) = {
+            let s = state.snapshot();
+            (s.version, s.evaluated_on)
+        };
         let result = state
             .db
             .run(move |conn| {
-                if data_version(conn)? == current {
+                // A new day can turn current facts stale, so it rebuilds too.
+                let same_day = chrono::Utc::now().date_naive() == evaluated_on;
+                if data_version(conn)? == current && same_day {
                     return Ok(None);
                 }
                 Snapshot::load(conn).map(Some)

@@ -21,6 +21,8 @@ pub enum Facet {
     Service,
     Discipline,
     Centre,
+    /// Listings whose outcome for the named criteria profile is `meets`.
+    Meets,
 }
 
 /// What one listing contributes to the index.

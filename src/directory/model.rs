@@ -154,15 +154,28 @@ code_enum! {
 
 code_enum! {
     /// What a fact measures. Counts are whole numbers per year, rates are
-    /// per month, the rest are yes/no.
+    /// per month, the rest are yes/no. The criteria profiles read these.
     Metric {
+        /// Sarcoma patients seen per year (a centre's, or one clinician's own).
         SarcomaPatientsSeenPerYear = "sarcoma_patients_seen_per_year",
         NewSarcomaReferralsPerYear = "new_sarcoma_referrals_per_year",
         SarcomaClinicsPerMonth = "sarcoma_clinics_per_month",
         TumorBoardMeetingsPerMonth = "tumor_board_meetings_per_month",
+        /// Tumour slides are double-checked by a sarcoma pathologist.
         SarcomaPathologistReview = "sarcoma_pathologist_review",
         TeleconsultationLocalOncologists = "teleconsultation_local_oncologists",
         TeleconsultationInternational = "teleconsultation_international",
+        MultidisciplinaryTeamComplete = "multidisciplinary_team_complete",
+        MemberOfSarcomaSociety = "member_of_sarcoma_society",
+        PeerReviewedSarcomaPublications = "peer_reviewed_sarcoma_publications",
+        MriAvailable = "mri_available",
+        ClinicalTrialEnrollment = "clinical_trial_enrollment",
+        PsychosocialSupportStaff = "psychosocial_support_staff",
+        SarcomaSupportGroup = "sarcoma_support_group",
+        SarcomaResearchInvolvement = "sarcoma_research_involvement",
+        AccessToMultidisciplinaryExperts = "access_to_multidisciplinary_experts",
+        AccessSpecialisedServices = "access_specialised_services",
+        RegularTumorBoard = "regular_tumor_board",
     }
 }
 
@@ -184,9 +197,7 @@ impl Metric {
                 MetricKind::Count
             }
             Metric::SarcomaClinicsPerMonth | Metric::TumorBoardMeetingsPerMonth => MetricKind::Rate,
-            Metric::SarcomaPathologistReview
-            | Metric::TeleconsultationLocalOncologists
-            | Metric::TeleconsultationInternational => MetricKind::Boolean,
+            _ => MetricKind::Boolean,
         }
     }
 }

@@ -6,8 +6,10 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::directory::index::{After, Facet, Hit, Near, Query};
-use crate::directory::model::{Discipline, Programme, ServiceKind};
+use crate::criteria::evaluate::Outcome;
+use crate::directory::index::{After, Facet, Hit, Index, Near, Query};
+use crate::directory::model::{Discipline, Programme, ServiceKind, SubjectKind};
+use crate::directory::snapshot::Snapshot;
 use crate::directory::views::*;
 use crate::error::{ApiError, Problem};
 use crate::http::{pagination, params};
@@ -51,6 +53,14 @@ pub struct CentreListParams {
     limit: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// Only centres whose outcome for this criteria profile (a centre
+    /// profile id, see `/v1/criteria`) is `meets`.
+    #[param(example = "guide-sarcoma-centre")]
+    meets: Option<String>,
+    /// Add each item's `assessment` (`{profile, outcome}`) for this centre
+    /// profile, so a list can show a badge without a request per item.
+    #[param(example = "guide-sarcoma-centre")]
+    assessment: Option<String>,
 }
 
 /// Filters of `GET /v1/clinicians`. All are optional and combine with AND.
@@ -78,6 +88,13 @@ pub struct ClinicianListParams {
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
     cursor: Option<String>,
+    /// Only clinicians whose outcome for this clinician profile is `meets`.
+    #[param(example = "guide-sarcoma-oncologist")]
+    meets: Option<String>,
+    /// Add each item's `assessment` (`{profile, outcome}`) for this
+    /// clinician profile.
+    #[param(example = "guide-sarcoma-oncologist")]
+    assessment: Option<String>,
 }
 
 fn country(raw: Option<&str>) -> Result<Option<(Facet, String)>, ApiError> {
@@ -166,12 +183,37 @@ fn paging(
     Ok(())
 }
 
-/// Writes `{"items":[...],"next_cursor":...}` from pre-serialised items.
+/// A criteria profile named by a list parameter; it must exist and apply
+/// to the listed kind.
+fn list_profile(
+    snapshot: &Snapshot,
+    name: &str,
+    raw: Option<&str>,
+    kind: SubjectKind,
+) -> Result<Option<String>, ApiError> {
+    let Some(id) = raw else { return Ok(None) };
+    match snapshot.profile(id) {
+        Some(p) if p.applies_to == kind => Ok(Some(p.id.clone())),
+        Some(_) => Err(ApiError::bad_parameter(
+            name,
+            format!("profile {id:?} does not apply to a {}", kind.code()),
+        )),
+        None => Err(ApiError::bad_parameter(
+            name,
+            format!("no criteria profile {id:?}; see /v1/criteria"),
+        )),
+    }
+}
+
+/// Writes `{"items":[...],"next_cursor":...}` from pre-serialised items,
+/// adding `distance_km` and `assessment` where asked.
 fn page_response<'s>(
     req: &HttpRequest,
     hits: &[Hit],
     limit: usize,
-    item_json: impl Fn(u32) -> (&'s str, &'s str, String),
+    index: &Index,
+    item_json: impl Fn(u32) -> &'s str,
+    assessment: Option<(&str, &[Outcome])>,
 ) -> HttpResponse {
     let more = hits.len() > limit;
     let shown = &hits[..hits.len().min(limit)];
@@ -181,10 +223,15 @@ fn page_response<'s>(
         if i > 0 {
             body.push(',');
         }
-        body.push_str(item_json(hit.pos).0);
+        body.push_str(item_json(hit.pos));
         if let Some(d) = hit.distance_km {
-            body.push_str(",\"distance_km\":");
-            body.push_str(&format!("{:.2}", d));
+            body.push_str(&format!(",\"distance_km\":{d:.2}"));
+        }
+        if let Some((profile, outcomes)) = assessment {
+            let outcome = outcomes[hit.pos as usize].code();
+            body.push_str(&format!(
+                ",\"assessment\":{{\"profile\":\"{profile}\",\"outcome\":\"{outcome}\"}}"
+            ));
         }
         body.push('}');
     }
@@ -193,15 +240,12 @@ fn page_response<'s>(
     response.content_type("application/json");
     match (more, shown.last()) {
         (true, Some(last)) => {
-            let (_, id, key) = item_json(last.pos);
+            let (key, id) = index.key(last.pos);
             let after = match last.distance_km {
-                Some(km) => After::Distance {
-                    km,
-                    id: id.to_owned(),
-                },
+                Some(km) => After::Distance { km, id: id.clone() },
                 None => After::Name {
-                    key,
-                    id: id.to_owned(),
+                    key: key.clone(),
+                    id: id.clone(),
                 },
             };
             let cursor = pagination::encode(&after);
@@ -272,12 +316,29 @@ pub async fn list_centres(
         &mut q,
     )?;
     let snapshot = state.snapshot();
+    if let Some(profile) =
+        list_profile(&snapshot, "meets", p.meets.as_deref(), SubjectKind::Centre)?
+    {
+        q.facets.push((Facet::Meets, profile));
+    }
+    let badge = list_profile(
+        &snapshot,
+        "assessment",
+        p.assessment.as_deref(),
+        SubjectKind::Centre,
+    )?;
     let hits = snapshot.centre_index.search(&q);
-    Ok(page_response(&req, &hits, q.limit, |pos| {
-        let entry = &snapshot.centres[pos as usize];
-        let (key, id) = snapshot.centre_index.key(pos);
-        (entry.item_json.as_str(), id.as_str(), key.clone())
-    }))
+    let assessment = badge
+        .as_deref()
+        .map(|id| (id, snapshot.outcomes[id].as_slice()));
+    Ok(page_response(
+        &req,
+        &hits,
+        q.limit,
+        &snapshot.centre_index,
+        |pos| snapshot.centres[pos as usize].item_json.as_str(),
+        assessment,
+    ))
 }
 
 /// One published centre, with its published clinicians and its facts.
@@ -359,12 +420,32 @@ pub async fn list_clinicians(
         &mut q,
     )?;
     let snapshot = state.snapshot();
+    if let Some(profile) = list_profile(
+        &snapshot,
+        "meets",
+        p.meets.as_deref(),
+        SubjectKind::Clinician,
+    )? {
+        q.facets.push((Facet::Meets, profile));
+    }
+    let badge = list_profile(
+        &snapshot,
+        "assessment",
+        p.assessment.as_deref(),
+        SubjectKind::Clinician,
+    )?;
     let hits = snapshot.clinician_index.search(&q);
-    Ok(page_response(&req, &hits, q.limit, |pos| {
-        let entry = &snapshot.clinicians[pos as usize];
-        let (key, id) = snapshot.clinician_index.key(pos);
-        (entry.item_json.as_str(), id.as_str(), key.clone())
-    }))
+    let assessment = badge
+        .as_deref()
+        .map(|id| (id, snapshot.outcomes[id].as_slice()));
+    Ok(page_response(
+        &req,
+        &hits,
+        q.limit,
+        &snapshot.clinician_index,
+        |pos| snapshot.clinicians[pos as usize].item_json.as_str(),
+        assessment,
+    ))
 }
 
 /// One published clinician, with affiliations and facts.

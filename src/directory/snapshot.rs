@@ -12,6 +12,10 @@ use std::collections::{BTreeMap, HashMap};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use chrono::NaiveDate;
+
+use crate::criteria::evaluate::{outcome_only, Outcome};
+use crate::criteria::profile::Profile;
 use crate::directory::index::{Entry, Facet, Index};
 use crate::directory::model::*;
 use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
@@ -38,6 +42,13 @@ pub struct ClinicianEntry {
 #[derive(Default)]
 pub struct Snapshot {
     pub version: i64,
+    /// Facts are judged current or stale as of this date; a new day
+    /// rebuilds the snapshot.
+    pub evaluated_on: NaiveDate,
+    pub profiles: Vec<Profile>,
+    /// Per profile id, the outcome of every listing it applies to, by
+    /// position (centres or clinicians, as the profile applies).
+    pub outcomes: HashMap<String, Vec<Outcome>>,
     pub centres: Vec<CentreEntry>,
     pub centre_index: Index,
     centre_ids: HashMap<String, u32>,
@@ -56,6 +67,10 @@ impl Snapshot {
         self.clinician_ids
             .get(id)
             .map(|&i| &self.clinicians[i as usize])
+    }
+
+    pub fn profile(&self, id: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.id == id)
     }
 
     /// Reads every published listing in one consistent transaction.
@@ -101,7 +116,11 @@ impl Snapshot {
                 .into_iter()
                 .map(FactRow::into_model)
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Self::build(version, centres, clinicians, facts))
+            let profiles = crate::criteria::store::load_all(conn)?;
+            let today = chrono::Utc::now().date_naive();
+            Ok(Self::build(
+                version, today, profiles, centres, clinicians, facts,
+            ))
         })
     }
 
@@ -109,6 +128,8 @@ impl Snapshot {
     /// must hold published ones only.
     pub fn build(
         version: i64,
+        today: NaiveDate,
+        profiles: Vec<Profile>,
         mut centres: Vec<Centre>,
         mut clinicians: Vec<Clinician>,
         facts: Vec<Fact>,
@@ -148,6 +169,7 @@ impl Snapshot {
             });
         }
 
+        let mut outcomes: HashMap<String, Vec<Outcome>> = HashMap::new();
         // Clinicians see only their published centres, and centres their
         // published clinicians.
         let mut at_centre: Vec<Vec<CentreClinician>> = vec![Vec::new(); centres.len()];
@@ -191,6 +213,17 @@ impl Snapshot {
                     sources: a.sources.clone(),
                 });
             }
+            let facts = clinician_facts.remove(c.id.as_str()).unwrap_or_default();
+            for p in profiles
+                .iter()
+                .filter(|p| p.applies_to == SubjectKind::Clinician)
+            {
+                let outcome = outcome_only(p, &facts, today);
+                outcomes.entry(p.id.clone()).or_default().push(outcome);
+                if outcome == Outcome::Meets {
+                    index_entry.facets.push((Facet::Meets, p.id.clone()));
+                }
+            }
             let view = ClinicianView {
                 id: c.id.clone(),
                 name: c.name.clone(),
@@ -206,7 +239,7 @@ impl Snapshot {
             };
             clinician_entries.push(ClinicianEntry {
                 item_json: open_object(&view),
-                facts: clinician_facts.remove(c.id.as_str()).unwrap_or_default(),
+                facts,
                 clinician: view,
             });
             clinician_index_entries.push(index_entry);
@@ -219,23 +252,47 @@ impl Snapshot {
             clinician_index_entries,
         );
 
+        let centre_facts: Vec<Vec<Fact>> = centres
+            .iter()
+            .map(|c| centre_facts.remove(c.id.as_str()).unwrap_or_default())
+            .collect();
+        let mut centre_index_entries: Vec<Entry> = centres.iter().map(centre_index_entry).collect();
+        for p in profiles
+            .iter()
+            .filter(|p| p.applies_to == SubjectKind::Centre)
+        {
+            let list: Vec<Outcome> = centre_facts
+                .iter()
+                .map(|f| outcome_only(p, f, today))
+                .collect();
+            for (entry, outcome) in centre_index_entries.iter_mut().zip(&list) {
+                if *outcome == Outcome::Meets {
+                    entry.facets.push((Facet::Meets, p.id.clone()));
+                }
+            }
+            outcomes.insert(p.id.clone(), list);
+        }
         let centre_index = Index::build(
             centres.iter().map(|c| sort_key(&c.name, &c.id)).collect(),
-            centres.iter().map(centre_index_entry).collect(),
+            centre_index_entries,
         );
         let regions_json = serde_json::to_string(&regions(&centres)).expect("regions serialise");
         let centre_entries = centres
             .into_iter()
             .zip(at_centre)
-            .map(|(centre, clinicians)| CentreEntry {
+            .zip(centre_facts)
+            .map(|((centre, clinicians), facts)| CentreEntry {
                 item_json: open_object(&centre),
-                facts: centre_facts.remove(centre.id.as_str()).unwrap_or_default(),
+                facts,
                 centre,
                 clinicians,
             })
             .collect();
         Snapshot {
             version,
+            evaluated_on: today,
+            profiles,
+            outcomes,
             centres: centre_entries,
             centre_index,
             centre_ids,

@@ -14,6 +14,16 @@ pub struct CentreListItem {
     /// Great-circle distance from the `near` point, in km.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_km: Option<f64>,
+    /// Only when the list was asked for `assessment=PROFILE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<AssessmentBadge>,
+}
+
+/// A listing's overall outcome for one criteria profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessmentBadge {
+    pub profile: String,
+    pub outcome: crate::criteria::evaluate::Outcome,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,6 +86,9 @@ pub struct ClinicianListItem {
     /// Distance from the `near` point to the nearest affiliated centre, in km.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_km: Option<f64>,
+    /// Only when the list was asked for `assessment=PROFILE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<AssessmentBadge>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

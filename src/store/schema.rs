@@ -99,3 +99,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     facts,
     directory_state
 );
+
+diesel::table! {
+    criteria_profiles (id) {
+        id -> Text,
+        version -> Text,
+        document -> Text,
+        updated_at -> Text,
+    }
+}

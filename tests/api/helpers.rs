@@ -158,6 +158,8 @@ pub enum Data {
     Fixtures,
     /// The real built-in seed, loaded by the server's first start.
     BuiltinSeed,
+    /// A document built by the test (also plainly fake).
+    Document(Box<SeedDocument>),
 }
 
 impl TestApp {
@@ -165,10 +167,16 @@ impl TestApp {
         init_logging();
         let test_db = TestDb::new(backend);
         let db = Database::connect(&test_db.url).expect("connect");
-        if let Data::Fixtures = data {
-            let doc = SeedDocument::parse(FIXTURES).expect("fixtures are valid");
+        let doc = match &data {
+            Data::Fixtures => Some(SeedDocument::parse(FIXTURES).expect("fixtures are valid")),
+            Data::Document(doc) => Some((**doc).clone()),
+            Data::Empty | Data::BuiltinSeed => None,
+        };
+        if let Some(doc) = doc {
+            let problems = doc.problems(chrono::Utc::now().date_naive());
+            assert!(problems.is_empty(), "test data is invalid: {problems:?}");
             db.migrate().expect("migrate");
-            seed::load(&mut db.get().unwrap(), &doc).expect("load fixtures");
+            seed::load(&mut db.get().unwrap(), &doc).expect("load test data");
         }
         let settings = Settings {
             database_url: test_db.url.clone(),
@@ -225,6 +233,11 @@ impl TestApp {
     pub async fn ids(&self, path_and_query: &str) -> Vec<String> {
         ids(&self.get_ok(path_and_query).await)
     }
+}
+
+/// The fixtures as a document a test can add to.
+pub fn fixtures() -> SeedDocument {
+    SeedDocument::parse(FIXTURES).expect("fixtures are valid")
 }
 
 pub fn ids(page: &Value) -> Vec<String> {

@@ -7,6 +7,7 @@ mod helpers;
 
 mod centres;
 mod clinicians;
+mod criteria;
 mod errors;
 mod geo;
 mod openapi;
