@@ -83,6 +83,79 @@ impl ApiError {
         e
     }
 
+    /// 400: the request body is not usable at all.
+    pub fn bad_body(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-body",
+            "Malformed request body",
+            detail.into(),
+        )
+    }
+
+    /// 400: a body field that must not be there.
+    pub fn bad_field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut e = Self::new(
+            StatusCode::BAD_REQUEST,
+            "unknown-field",
+            "Unknown field",
+            format!("{field}: {message}"),
+        );
+        e.errors.push(FieldError {
+            field: field.to_owned(),
+            message,
+        });
+        e
+    }
+
+    /// 422: fields that parse but fail validation, each listed.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "Fields failed validation",
+            detail,
+        );
+        e.errors = errors;
+        e
+    }
+
+    /// 406: no format the client accepts can be produced.
+    pub fn not_acceptable(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "not-acceptable",
+            "Not acceptable",
+            detail.into(),
+        )
+    }
+
+    /// 413: the body is larger than the endpoint takes.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Request body too large",
+            format!("the body may be at most {limit} bytes"),
+        )
+    }
+
+    /// 415: the body is not in a media type the endpoint reads.
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            detail.into(),
+        )
+    }
+
     /// 404: no public listing has this id.
     pub fn not_found(kind: &str, id: &str) -> Self {
         Self::new(

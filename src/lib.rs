@@ -7,6 +7,7 @@
 pub mod config;
 pub mod criteria;
 pub mod directory;
+pub mod documents;
 pub mod error;
 pub mod http;
 pub mod openapi;

@@ -24,6 +24,7 @@ parameters are rejected, never ignored.",
     tags(
         (name = "directory", description = "Centres, clinicians and regions (public, read-only)"),
         (name = "criteria", description = "Published criteria sets and criterion-by-criterion assessments of listings"),
+        (name = "documents", description = "Letters and checklists for patients, blank templates and the evidence library. Nothing sent is stored or logged; responses are never cached."),
         (name = "operations", description = "Liveness and readiness"),
     ),
     components(schemas(Problem, FieldError)),

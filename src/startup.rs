@@ -19,12 +19,15 @@ use crate::criteria::routes as criteria;
 use crate::directory::routes as directory;
 use crate::directory::seed::{self, SeedDocument};
 use crate::directory::snapshot::Snapshot;
+use crate::documents::routes as documents;
 use crate::http::{fallback, ops};
 use crate::store::{data_version, Database};
 
 /// Shared by every worker.
 pub struct AppState {
     pub db: Database,
+    /// Document templates with their JSON Schemas, built once.
+    pub templates: Vec<crate::documents::routes::TemplateInfo>,
     directory: ArcSwap<Snapshot>,
 }
 
@@ -47,7 +50,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(criteria::list_profiles)
             .service(criteria::get_profile)
             .service(criteria::centre_assessments)
-            .service(criteria::clinician_assessments),
+            .service(criteria::clinician_assessments)
+            .service(documents::second_opinion_document)
+            .service(documents::referral_request_document)
+            .service(documents::insurer_appeal_document)
+            .service(documents::pathology_records_document)
+            .service(documents::consultation_questions_document)
+            .service(documents::list_templates)
+            .service(documents::get_template)
+            .service(documents::blank_template)
+            .service(documents::list_evidence)
+            .service(documents::get_evidence),
     )
     .service(ops::healthz)
     .service(ops::readyz);
@@ -87,14 +100,15 @@ impl Application {
             snapshot.clinicians.len(),
             snapshot.version
         );
+        let spec_doc = crate::openapi::spec();
         let state = web::Data::new(AppState {
             db,
+            templates: documents::template_infos(&spec_doc),
             directory: ArcSwap::from_pointee(snapshot),
         });
         let listener = TcpListener::bind(&settings.bind_addr)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
-        let spec_doc = crate::openapi::spec();
         let known_routes = web::Data::new(
             fallback::KnownRoutes::from_spec(&spec_doc)
                 .with_get("/openapi.json")
@@ -139,6 +153,8 @@ impl Application {
         .listen(listener)?
         .run();
         tokio::spawn(refresh_forever(state, settings.refresh_interval));
+        // Parse the PDF fonts now rather than on a patient's first request.
+        tokio::task::spawn_blocking(crate::documents::render::warm_up);
         Ok(Self { port, server })
     }
 

@@ -7,6 +7,7 @@
 //! id), so every posting list is sorted, intersections are merges, and a
 //! filtered list comes out already in order.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::directory::geo::{cell_of, cells_within, distance_km, Cell};
@@ -114,11 +115,15 @@ impl Index {
 
     /// Up to `limit + 1` hits after the cursor, so the caller can tell
     /// whether a next page exists.
+    ///
+    /// Posting lists are borrowed, not copied; the smallest one drives and
+    /// the others are probed by binary search, so a name-ordered page stops
+    /// after `limit + 1` matches however many listings match in all.
     pub fn search(&self, q: &Query) -> Vec<Hit> {
-        let mut lists: Vec<Vec<u32>> = Vec::new();
+        let mut lists: Vec<Cow<'_, [u32]>> = Vec::new();
         for facet in &q.facets {
             match self.facets.get(facet) {
-                Some(list) => lists.push(list.clone()),
+                Some(list) => lists.push(Cow::Borrowed(list)),
                 None => return Vec::new(),
             }
         }
@@ -136,19 +141,19 @@ impl Index {
                         .collect();
                     v.sort_unstable();
                     v.dedup();
-                    v
+                    Cow::Owned(v)
                 }
-                None => self.located.clone(),
+                None => Cow::Borrowed(&self.located),
             });
         }
-        let candidates = intersect(lists, self.len());
+        lists.sort_by_key(|l| l.len());
         match q.near {
-            None => self.page_by_name(candidates, q),
-            Some(near) => self.page_by_distance(candidates, near, q),
+            None => self.page_by_name(&lists, q),
+            Some(near) => self.page_by_distance(&lists, near, q),
         }
     }
 
-    fn page_by_name(&self, candidates: Candidates, q: &Query) -> Vec<Hit> {
+    fn page_by_name(&self, lists: &[Cow<'_, [u32]>], q: &Query) -> Vec<Hit> {
         let start = match &q.after {
             Some(After::Name { key, id }) => self
                 .keys
@@ -161,21 +166,22 @@ impl Index {
             pos,
             distance_km: None,
         };
-        match candidates {
-            Candidates::All(n) => (start..n as u32).take(take).map(to_hit).collect(),
-            Candidates::Some(list) => {
-                let from = list.partition_point(|&p| p < start);
-                list[from..]
+        match lists.split_first() {
+            None => (start..self.len() as u32).take(take).map(to_hit).collect(),
+            Some((driver, others)) => {
+                let from = driver.partition_point(|&p| p < start);
+                driver[from..]
                     .iter()
-                    .take(take)
                     .copied()
+                    .filter(|p| in_all(others, *p))
+                    .take(take)
                     .map(to_hit)
                     .collect()
             }
         }
     }
 
-    fn page_by_distance(&self, candidates: Candidates, near: Near, q: &Query) -> Vec<Hit> {
+    fn page_by_distance(&self, lists: &[Cow<'_, [u32]>], near: Near, q: &Query) -> Vec<Hit> {
         let here = (near.lat, near.lon);
         let measure = |pos: u32| {
             self.points[pos as usize]
@@ -183,12 +189,13 @@ impl Index {
                 .map(|p| distance_km(here, *p))
                 .fold(f64::INFINITY, f64::min)
         };
-        let list: Vec<u32> = match candidates {
-            Candidates::All(_) => self.located.clone(),
-            Candidates::Some(list) => list,
-        };
-        let mut hits: Vec<(f64, u32)> = list
-            .into_iter()
+        // The near list is always among `lists`, so the driver only holds
+        // listings with coordinates.
+        let (driver, others) = lists.split_first().expect("near adds a list");
+        let mut hits: Vec<(f64, u32)> = driver
+            .iter()
+            .copied()
+            .filter(|p| in_all(others, *p))
             .map(|pos| (measure(pos), pos))
             .filter(|(d, _)| *d <= near.radius_km)
             .filter(|(d, pos)| match &q.after {
@@ -216,40 +223,38 @@ impl Index {
             .collect()
     }
 
-    /// Listings with a word starting with `prefix`, sorted.
-    fn prefixed(&self, prefix: &str) -> Vec<u32> {
-        let mut out: Vec<u32> = self
+    /// Listings with a word starting with `prefix`, sorted; borrowed when
+    /// one word matches.
+    fn prefixed(&self, prefix: &str) -> Cow<'_, [u32]> {
+        let mut matching = self
             .words
-            .range(prefix.to_owned()..)
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(|(w, _)| w.starts_with(prefix))
-            .flat_map(|(_, list)| list.iter().copied())
+            .map(|(_, list)| list.as_slice());
+        let Some(first) = matching.next() else {
+            return Cow::Borrowed(&[]);
+        };
+        let Some(second) = matching.next() else {
+            return Cow::Borrowed(first);
+        };
+        let mut out: Vec<u32> = first
+            .iter()
+            .chain(second)
+            .chain(matching.flatten())
+            .copied()
             .collect();
         out.sort_unstable();
         out.dedup();
-        out
+        Cow::Owned(out)
     }
 }
 
-enum Candidates {
-    All(usize),
-    Some(Vec<u32>),
-}
-
-/// Intersection of sorted lists, smallest first; `All` when there are none.
-fn intersect(mut lists: Vec<Vec<u32>>, n: usize) -> Candidates {
-    if lists.is_empty() {
-        return Candidates::All(n);
-    }
-    lists.sort_by_key(Vec::len);
-    let mut iter = lists.into_iter();
-    let mut acc = iter.next().unwrap_or_default();
-    for other in iter {
-        if acc.is_empty() {
-            break;
-        }
-        acc.retain(|p| other.binary_search(p).is_ok());
-    }
-    Candidates::Some(acc)
+/// Whether every (sorted) list holds `pos`.
+fn in_all(lists: &[Cow<'_, [u32]>], pos: u32) -> bool {
+    lists.iter().all(|l| l.binary_search(&pos).is_ok())
 }
 
 fn push_once(list: &mut Vec<u32>, pos: u32) {

@@ -104,6 +104,7 @@ impl Drop for TestDb {
 
 pub struct TestApp {
     pub address: String,
+    pub db_url: DatabaseUrl,
     pub client: reqwest::Client,
     pub db: Database,
     _test_db: TestDb,
@@ -113,6 +114,7 @@ pub struct Response {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -192,6 +194,7 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
+            db_url: test_db.url.clone(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -214,11 +217,13 @@ impl TestApp {
             .expect("the server answers");
         let status = res.status().as_u16();
         let headers = res.headers().clone();
-        let text = res.text().await.expect("a body");
+        let bytes = res.bytes().await.expect("a body").to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         Response {
             status,
             headers,
             text,
+            bytes,
         }
     }
 
@@ -249,12 +254,65 @@ pub fn ids(page: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Log output only when TEST_LOG is set, as in zero2prod.
+/// Every log line the servers in this test process wrote, kept so the
+/// privacy tests can search it; printed too when TEST_LOG is set.
+static CAPTURED: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+struct CaptureLogger {
+    echo: bool,
+}
+
+impl log::Log for CaptureLogger {
+    fn enabled(&self, _: &log::Metadata) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record) {
+        let line = format!("{} {} {}\n", record.level(), record.target(), record.args());
+        if self.echo {
+            eprint!("{line}");
+        }
+        CAPTURED.lock().unwrap().push_str(&line);
+    }
+
+    fn flush(&self) {}
+}
+
+pub fn captured_logs() -> String {
+    CAPTURED.lock().unwrap().clone()
+}
+
 fn init_logging() {
-    if std::env::var("TEST_LOG").is_ok() {
-        let _ = env_logger::builder()
-            .is_test(true)
-            .filter_level(log::LevelFilter::Info)
-            .try_init();
+    static LOGGER: std::sync::OnceLock<CaptureLogger> = std::sync::OnceLock::new();
+    let logger = LOGGER.get_or_init(|| CaptureLogger {
+        echo: std::env::var("TEST_LOG").is_ok(),
+    });
+    if log::set_logger(logger).is_ok() {
+        log::set_max_level(log::LevelFilter::Trace);
+    }
+}
+
+impl TestApp {
+    /// Everything stored in this app's database, as bytes to search: the
+    /// SQLite files themselves, or a pg_dump of the PostgreSQL database.
+    pub fn database_bytes(&self) -> Vec<u8> {
+        match &self.db_url {
+            DatabaseUrl::Sqlite { path } => ["", "-wal", "-shm"]
+                .iter()
+                .flat_map(|suffix| std::fs::read(format!("{path}{suffix}")).unwrap_or_default())
+                .collect(),
+            DatabaseUrl::Postgres { url } => {
+                let out = std::process::Command::new("pg_dump")
+                    .args(["--data-only", "--no-owner", url])
+                    .output()
+                    .expect("pg_dump runs (postgresql-client)");
+                assert!(
+                    out.status.success(),
+                    "pg_dump: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                out.stdout
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ mod helpers;
 mod centres;
 mod clinicians;
 mod criteria;
+mod documents;
 mod errors;
 mod geo;
 mod openapi;

@@ -1,0 +1,529 @@
+//! Document endpoints: generate a filled letter, list the templates with
+//! their fields as JSON Schema, download blank templates, and read the
+//! evidence library.
+//!
+//! Nothing from a request body is stored or logged: bodies are parsed and
+//! rendered in memory, errors name fields but never carry values into the
+//! log, and every document response is `Cache-Control: no-store`.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::directory::snapshot::Snapshot;
+use crate::documents::evidence::{self, EvidenceList, EvidenceView};
+use crate::documents::format::{self, Format, Refusal};
+use crate::documents::model::Document;
+use crate::documents::render;
+use crate::documents::templates::common::Target;
+use crate::documents::templates::*;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::http::params;
+use crate::startup::AppState;
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FormatParams {
+    /// `pdf`, `docx`, `html`, `md` or `txt`; overrides `Accept`. Without
+    /// either, PDF.
+    #[param(example = "pdf")]
+    format: Option<String>,
+}
+
+fn choose(req: &HttpRequest) -> Result<Format, ApiError> {
+    let p: FormatParams = params::parse(req.query_string())?;
+    format::negotiate(p.format.as_deref(), req.headers()).map_err(|r| match r {
+        Refusal::UnknownParam => ApiError::not_acceptable("format must be one of: pdf, docx, html, md, txt"),
+        Refusal::NotAcceptable => ApiError::not_acceptable(
+            "Accept names no format offered: application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, text/html, text/markdown, text/plain",
+        ),
+    })
+}
+
+/// Reads a JSON body of at most [`MAX_BODY_BYTES`].
+async fn read_json<T: DeserializeOwned>(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<T, ApiError> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mt| {
+            let mt = mt.trim().to_ascii_lowercase();
+            mt == "application/json" || mt.ends_with("+json")
+        });
+    if !is_json {
+        return Err(ApiError::unsupported_media_type(
+            "send the fields as application/json",
+        ));
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::bad_body("the request body could not be read"))?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(ApiError::payload_too_large(MAX_BODY_BYTES));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let de = &mut serde_json::Deserializer::from_slice(&body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        // serde's messages can quote the value sent; they go to the client
+        // only, never to the log.
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let msg = inner.to_string();
+                if msg.starts_with("unknown field `") {
+                    // The path already ends with the unknown field's name.
+                    ApiError::bad_field(&path, "unknown field; see /v1/templates for the fields")
+                } else {
+                    let msg = msg.split(" at line ").next().unwrap_or_default().to_owned();
+                    ApiError::validation(vec![FieldError {
+                        field: path,
+                        message: msg,
+                    }])
+                }
+            }
+            _ => ApiError::bad_body("the body is not well-formed JSON"),
+        }
+    })
+}
+
+/// validator's nested errors as `patient.name`-style field paths.
+fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
+    fn walk(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+        for (field, kind) in errors.errors() {
+            let path = if prefix.is_empty() {
+                field.to_string()
+            } else {
+                format!("{prefix}.{field}")
+            };
+            match kind {
+                validator::ValidationErrorsKind::Field(list) => {
+                    for e in list {
+                        let message = e.message.as_ref().map_or_else(
+                            || format!("is not valid ({})", e.code),
+                            |m| m.to_string(),
+                        );
+                        out.push(FieldError {
+                            field: path.clone(),
+                            message,
+                        });
+                    }
+                }
+                validator::ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
+                validator::ValidationErrorsKind::List(items) => {
+                    for (i, inner) in items {
+                        walk(&format!("{path}[{i}]"), inner, out);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk("", errors, &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn resolve_target(snapshot: &Snapshot, t: &TargetRef) -> Result<Option<Target>, ApiError> {
+    if let Some(id) = &t.clinician_id {
+        let c = snapshot
+            .clinician(id)
+            .ok_or_else(|| ApiError::not_found("clinician", id))?;
+        let at = c
+            .clinician
+            .affiliations
+            .first()
+            .and_then(|a| snapshot.centre(&a.centre_id));
+        let mut address = Vec::new();
+        let mut referral = Vec::new();
+        if let Some(centre) = at {
+            address.push(centre.centre.name.clone());
+            address.extend(address_lines(&centre.centre));
+            referral = referral_lines(&centre.centre);
+        }
+        return Ok(Some(Target {
+            name: c.clinician.name.clone(),
+            address,
+            referral,
+            verified: verified_words(c.clinician.verification.last_verified),
+        }));
+    }
+    if let Some(id) = &t.centre_id {
+        let c = snapshot
+            .centre(id)
+            .ok_or_else(|| ApiError::not_found("centre", id))?;
+        return Ok(Some(Target {
+            name: c.centre.name.clone(),
+            address: address_lines(&c.centre),
+            referral: referral_lines(&c.centre),
+            verified: verified_words(c.centre.verification.last_verified),
+        }));
+    }
+    Ok(None)
+}
+
+fn address_lines(c: &crate::directory::model::Centre) -> Vec<String> {
+    let a = &c.address;
+    let mut out: Vec<String> = [&a.street].into_iter().flatten().cloned().collect();
+    let city_line: Vec<&str> = [a.postal_code.as_deref(), a.city.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !city_line.is_empty() {
+        out.push(city_line.join(" "));
+    }
+    let country =
+        rust_iso3166::from_alpha2(&a.country).map_or(a.country.clone(), |c| c.name.to_owned());
+    out.push(country);
+    out
+}
+
+fn referral_lines(c: &crate::directory::model::Centre) -> Vec<String> {
+    let r = &c.referral;
+    [
+        ("telephone", &r.phone),
+        ("email", &r.email),
+        ("online form", &r.web_form),
+    ]
+    .into_iter()
+    .filter_map(|(label, v)| v.as_ref().map(|v| format!("{label} {v}")))
+    .collect()
+}
+
+fn respond(doc: &Document, format: Format, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(format.media_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{}.{}\"",
+                doc.file_stem,
+                format.extension()
+            ),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::VARY, "Accept"))
+        .body(bytes)
+}
+
+async fn render_off_thread(doc: Document, format: Format) -> Result<HttpResponse, ApiError> {
+    // Typesetting is CPU work: keep it off the async workers.
+    let (doc, bytes) = web::block(move || {
+        let bytes = render::render(&doc, format);
+        (doc, bytes)
+    })
+    .await
+    .map_err(|_| ApiError::internal("document rendering was cancelled"))?;
+    Ok(respond(&doc, format, bytes.map_err(ApiError::internal)?))
+}
+
+/// The shared path of every `POST /v1/documents/...` handler.
+async fn generate<T: DeserializeOwned + Validate>(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    target: fn(&T) -> &TargetRef,
+    build: fn(&T, &Ctx) -> Document,
+) -> Result<HttpResponse, ApiError> {
+    let format = choose(&req)?;
+    let body: T = read_json(&req, payload).await?;
+    body.validate()
+        .map_err(|e| ApiError::validation(field_errors(&e)))?;
+    let snapshot = state.snapshot();
+    let ctx = Ctx {
+        today: chrono::Utc::now().date_naive(),
+        target: resolve_target(&snapshot, target(&body))?,
+    };
+    drop(snapshot);
+    render_off_thread(build(&body, &ctx), format).await
+}
+
+macro_rules! document_endpoint {
+    ($fn_name:ident, $module:ident, $req:ty, $path:literal) => {
+        #[doc = concat!("Generate the filled document (", $path, "). See `GET /v1/templates/", $path, "` for its fields.")]
+        #[utoipa::path(
+            tag = "documents",
+            params(FormatParams),
+            request_body(content = $req, content_type = "application/json"),
+            responses(
+                (status = 200, description = "The document, as an attachment; never cached (Cache-Control: no-store)",
+                    content(
+                        (Vec<u8> = "application/pdf"),
+                        (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                        (String = "text/html"),
+                        (String = "text/markdown"),
+                        (String = "text/plain"),
+                    )),
+                (status = 400, description = "Malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "The target centre or clinician is not a published listing", body = Problem, content_type = "application/problem+json"),
+                (status = 406, description = "No offered format is acceptable", body = Problem, content_type = "application/problem+json"),
+                (status = 413, description = "The body is larger than 64 KiB", body = Problem, content_type = "application/problem+json"),
+                (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Fields fail validation; each is listed", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $fn_name(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+            generate::<$req>(req, payload, state, |r| &r.target, $module::build).await
+        }
+    };
+}
+
+document_endpoint!(
+    second_opinion_document,
+    second_opinion,
+    second_opinion::SecondOpinionRequest,
+    "/documents/second-opinion"
+);
+document_endpoint!(
+    referral_request_document,
+    referral_request,
+    referral_request::ReferralRequest,
+    "/documents/referral-request"
+);
+document_endpoint!(
+    insurer_appeal_document,
+    insurer_appeal,
+    insurer_appeal::InsurerAppealRequest,
+    "/documents/insurer-appeal"
+);
+document_endpoint!(
+    pathology_records_document,
+    pathology_records,
+    pathology_records::PathologyRecordsRequest,
+    "/documents/pathology-records"
+);
+document_endpoint!(
+    consultation_questions_document,
+    consultation_questions,
+    consultation_questions::ConsultationQuestionsRequest,
+    "/documents/consultation-questions"
+);
+
+/// A template: what it is for and the fields it takes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TemplateInfo {
+    #[schema(example = "second-opinion")]
+    pub id: String,
+    pub title: String,
+    pub purpose: String,
+    /// Where to POST the fields.
+    pub generate: String,
+    /// A blank, fillable download.
+    pub blank: String,
+    pub formats: Vec<String>,
+    /// The fields as JSON Schema (2020-12), self-contained.
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TemplateList {
+    pub items: Vec<TemplateInfo>,
+}
+
+/// (id, title, purpose, request schema name)
+const TEMPLATES: [(&str, &str, &str, &str); 5] = [
+    (
+        second_opinion::ID,
+        second_opinion::TITLE,
+        second_opinion::PURPOSE,
+        "SecondOpinionRequest",
+    ),
+    (
+        referral_request::ID,
+        referral_request::TITLE,
+        referral_request::PURPOSE,
+        "ReferralRequest",
+    ),
+    (
+        insurer_appeal::ID,
+        insurer_appeal::TITLE,
+        insurer_appeal::PURPOSE,
+        "InsurerAppealRequest",
+    ),
+    (
+        pathology_records::ID,
+        pathology_records::TITLE,
+        pathology_records::PURPOSE,
+        "PathologyRecordsRequest",
+    ),
+    (
+        consultation_questions::ID,
+        consultation_questions::TITLE,
+        consultation_questions::PURPOSE,
+        "ConsultationQuestionsRequest",
+    ),
+];
+
+/// Template descriptions with self-contained JSON Schemas, built once from
+/// the OpenAPI components so the two never disagree.
+pub fn template_infos(spec: &utoipa::openapi::OpenApi) -> Vec<TemplateInfo> {
+    let spec = serde_json::to_value(spec).expect("spec serialises");
+    let components = &spec["components"]["schemas"];
+    TEMPLATES
+        .iter()
+        .map(|(id, title, purpose, schema)| TemplateInfo {
+            id: (*id).into(),
+            title: (*title).into(),
+            purpose: (*purpose).into(),
+            generate: format!("/v1/documents/{id}"),
+            blank: format!("/v1/templates/{id}/blank"),
+            formats: format::ALL
+                .iter()
+                .map(|f| f.extension().to_owned())
+                .collect(),
+            fields: json_schema(components, schema),
+        })
+        .collect()
+}
+
+/// `name`'s schema with every component it reaches under `$defs`.
+fn json_schema(components: &serde_json::Value, name: &str) -> serde_json::Value {
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(r.trim_start_matches("#/components/schemas/").to_owned());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut defs = serde_json::Map::new();
+    let mut todo = Vec::new();
+    refs(&components[name], &mut todo);
+    while let Some(next) = todo.pop() {
+        if defs.contains_key(&next) {
+            continue;
+        }
+        let schema = components[&next].clone();
+        refs(&schema, &mut todo);
+        defs.insert(next, schema);
+    }
+    let mut root = components[name].clone();
+    root["$schema"] = "https://json-schema.org/draft/2020-12/schema".into();
+    root["$defs"] = serde_json::Value::Object(defs);
+    let text = serde_json::to_string(&root)
+        .expect("schema serialises")
+        .replace("#/components/schemas/", "#/$defs/");
+    serde_json::from_str(&text).expect("schema parses")
+}
+
+/// The templates, each with its purpose and its fields as JSON Schema, so
+/// a front-end can build the form.
+#[utoipa::path(tag = "documents", responses((status = 200, body = TemplateList)))]
+#[get("/templates")]
+pub async fn list_templates(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    params::none(req.query_string())?;
+    Ok(HttpResponse::Ok().json(TemplateList {
+        items: state.templates.clone(),
+    }))
+}
+
+/// One template with its fields as JSON Schema.
+#[utoipa::path(tag = "documents",
+    params(("id" = String, Path, description = "Template id")),
+    responses(
+        (status = 200, body = TemplateInfo),
+        (status = 404, description = "No such template", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/templates/{id}")]
+pub async fn get_template(
+    req: HttpRequest,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    params::none(req.query_string())?;
+    let info = state
+        .templates
+        .iter()
+        .find(|t| t.id == *id)
+        .ok_or_else(|| ApiError::not_found("template", &id))?;
+    Ok(HttpResponse::Ok().json(info))
+}
+
+/// A blank template to fill in by hand or in a word processor: every field
+/// is a placeholder in square brackets.
+#[utoipa::path(tag = "documents",
+    params(("id" = String, Path, description = "Template id"), FormatParams),
+    responses(
+        (status = 200, description = "The blank document, as an attachment",
+            content(
+                (Vec<u8> = "application/pdf"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                (String = "text/html"),
+                (String = "text/markdown"),
+                (String = "text/plain"),
+            )),
+        (status = 404, description = "No such template", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "No offered format is acceptable", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/templates/{id}/blank")]
+pub async fn blank_template(
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let format = choose(&req)?;
+    let ctx = Ctx {
+        today: chrono::Utc::now().date_naive(),
+        target: None,
+    };
+    let mut doc = match id.as_str() {
+        second_opinion::ID => second_opinion::build(&Default::default(), &ctx),
+        referral_request::ID => referral_request::build(&Default::default(), &ctx),
+        insurer_appeal::ID => insurer_appeal::build(&Default::default(), &ctx),
+        pathology_records::ID => pathology_records::build(&Default::default(), &ctx),
+        consultation_questions::ID => consultation_questions::build(&Default::default(), &ctx),
+        other => return Err(ApiError::not_found("template", other)),
+    };
+    doc.file_stem = format!("{}-blank", id.as_str());
+    render_off_thread(doc, format).await
+}
+
+/// The evidence library, with formatted citations. Entries with
+/// `cited_by_default` false are unverified: letters cite them only when a
+/// request picks them explicitly.
+#[utoipa::path(tag = "documents", responses((status = 200, body = EvidenceList)))]
+#[get("/evidence")]
+pub async fn list_evidence(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    params::none(req.query_string())?;
+    Ok(HttpResponse::Ok().json(EvidenceList {
+        items: evidence::library().iter().map(|e| e.view()).collect(),
+    }))
+}
+
+/// One evidence entry.
+#[utoipa::path(tag = "documents",
+    params(("id" = String, Path, description = "Evidence id")),
+    responses(
+        (status = 200, body = EvidenceView),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/evidence/{id}")]
+pub async fn get_evidence(
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    params::none(req.query_string())?;
+    let e = evidence::find(&id).ok_or_else(|| ApiError::not_found("evidence entry", &id))?;
+    Ok(HttpResponse::Ok().json(e.view()))
+}

@@ -1,0 +1,190 @@
+//! An authorisation request or appeal to an insurer or health plan for a
+//! specialist (possibly out-of-network) second opinion.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::common::*;
+use super::{target_line, Ctx, TargetRef};
+use crate::documents::model::Document;
+
+choice!(
+    /// What the plan is asked to do.
+    RequestedAction, check_action {
+        Authorise = "authorise_second_opinion" => "authorise a second opinion from a sarcoma specialist team",
+        OutOfNetwork = "authorise_out_of_network" => "authorise an out-of-network second opinion at a sarcoma specialist centre, as no in-network provider offers equivalent sarcoma expertise",
+        Reconsider = "reconsider_denial" => "reconsider the denial and authorise a second opinion from a sarcoma specialist team",
+    }
+);
+
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InsurerAppealRequest {
+    #[validate(required(message = "is required"), nested)]
+    pub patient: Option<Patient>,
+    #[validate(required(message = "is required"), nested)]
+    pub diagnosis: Option<Diagnosis>,
+    #[validate(
+        required(message = "is required"),
+        length(min = 1, max = 200, message = "must be 1 to 200 characters")
+    )]
+    #[schema(min_length = 1, max_length = 200)]
+    pub insurer_name: Option<String>,
+    #[validate(length(max = 400, message = "must be at most 400 characters"))]
+    #[schema(max_length = 400)]
+    pub insurer_address: Option<String>,
+    #[validate(
+        required(message = "is required"),
+        length(min = 1, max = 60, message = "must be 1 to 60 characters")
+    )]
+    #[schema(min_length = 1, max_length = 60)]
+    pub member_id: Option<String>,
+    #[validate(length(max = 120, message = "must be at most 120 characters"))]
+    #[schema(max_length = 120)]
+    pub plan_name: Option<String>,
+    #[validate(length(max = 60, message = "must be at most 60 characters"))]
+    #[schema(max_length = 60)]
+    pub group_number: Option<String>,
+    #[validate(length(max = 60, message = "must be at most 60 characters"))]
+    #[schema(max_length = 60)]
+    pub claim_number: Option<String>,
+    /// The plan's reason for denial, quoted exactly, if there was one.
+    #[validate(length(max = 1500, message = "must be at most 1500 characters"))]
+    #[schema(max_length = 1500)]
+    pub denial_reason: Option<String>,
+    #[validate(custom(function = "past_date"))]
+    #[schema(format = Date)]
+    pub denial_date: Option<String>,
+    #[validate(required(message = "is required"), custom(function = "check_action"))]
+    #[schema(value_type = RequestedAction)]
+    pub requested_action: Option<String>,
+    /// Ask for an expedited (urgent) review.
+    pub expedited: Option<bool>,
+    #[validate(nested)]
+    #[serde(default)]
+    pub target: TargetRef,
+    #[validate(
+        custom(function = "check_records"),
+        length(max = 10, message = "at most 10 entries")
+    )]
+    #[schema(value_type = Option<Vec<Record>>, max_items = 10)]
+    pub enclosures: Option<Vec<String>>,
+    #[validate(
+        custom(function = "check_evidence_ids"),
+        length(max = 12, message = "at most 12 entries")
+    )]
+    #[schema(max_items = 12)]
+    pub evidence: Option<Vec<String>>,
+}
+
+pub const ID: &str = "insurer-appeal";
+pub const TITLE: &str = "Request for authorisation of a sarcoma specialist second opinion";
+pub const PURPOSE: &str = "Ask an insurer or health plan to authorise (or to reconsider a denial of) a specialist second opinion, with numbered references.";
+
+pub fn build(r: &InsurerAppealRequest, ctx: &Ctx) -> Document {
+    let p = r.patient.clone().unwrap_or_default();
+    let d = r.diagnosis.clone().unwrap_or_default();
+    let mut recipient = vec![val(&r.insurer_name, "Insurer or health plan")];
+    match given(&r.insurer_address) {
+        Some(a) => recipient.extend(
+            a.lines()
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty()),
+        ),
+        None => recipient.push("[Appeals or prior authorisation address]".into()),
+    }
+    let mut doc = document(
+        TITLE,
+        "insurer-authorisation-request",
+        ctx.today,
+        sender(&p),
+        recipient,
+    );
+    let expedited = r.expedited == Some(true);
+    doc.subject = Some(format!(
+        "{}Member {}: authorisation of a sarcoma specialist second opinion",
+        if expedited {
+            "EXPEDITED REVIEW REQUESTED. "
+        } else {
+            ""
+        },
+        val(&r.member_id, "member ID")
+    ));
+    let mut ids = vec![
+        ("Member".to_owned(), val(&p.name, "member name")),
+        ("Member ID".into(), val(&r.member_id, "member ID")),
+    ];
+    ids.push(("Plan".into(), val(&r.plan_name, "plan name")));
+    ids.push(("Group number".into(), val(&r.group_number, "group number")));
+    ids.push((
+        "Claim or reference number".into(),
+        val(&r.claim_number, "claim number, if any"),
+    ));
+    if let Some(dd) = long_date_str(&r.denial_date) {
+        ids.push(("Date of denial".into(), dd));
+    }
+    doc.fields(ids);
+    doc.paragraph("To the reviewer,");
+    let action = r
+        .requested_action
+        .as_deref()
+        .and_then(RequestedAction::parse)
+        .map_or("[the action you ask for]", |a| a.label());
+    doc.paragraph(format!("I am writing to ask you to {action}."));
+    if let Some(reason) = given(&r.denial_reason) {
+        doc.paragraph(format!(
+            "Your letter gave this reason for the denial: \u{201c}{reason}\u{201d}"
+        ));
+    }
+    doc.heading("Why specialist review is needed");
+    doc.paragraph(format!(
+        "I have {}, a rare cancer. Sarcomas are uncommon and varied, and the published evidence listed below reports \
+that review by specialist sarcoma teams improves the accuracy of diagnosis and is associated with better outcomes. \
+My diagnosis and planned treatment should be reviewed by such a team before treatment continues.",
+        val(&d.subtype, "a sarcoma")
+    ));
+    doc.fields(d.fields());
+    if let Some(line) = target_line(ctx) {
+        doc.paragraph(format!("The specialist team I am asking to see: {line}"));
+    }
+    if expedited {
+        doc.heading("Expedited review");
+        doc.paragraph("I ask for an expedited review because treatment decisions are being made now and waiting could affect my options.");
+    }
+    doc.heading("Enclosures");
+    doc.checklist(records(
+        &r.enclosures,
+        &[
+            Record::PathologyReport,
+            Record::ClinicLetters,
+            Record::ReferralLetter,
+            Record::Denial,
+        ],
+    ));
+    let cited = cite(
+        &r.evidence,
+        &[
+            "specialist-centre-care",
+            "pathology-review",
+            "multidisciplinary-team",
+            "volume-outcome",
+        ],
+    );
+    if !cited.is_empty() {
+        let refs: Vec<String> = (1..=cited.len()).map(|i| format!("[{i}]")).collect();
+        doc.paragraph(format!("Supporting evidence: {}.", refs.join(", ")));
+    }
+    doc.paragraph(format!(
+        "Please send your decision in writing. I can be reached at {} or {}.",
+        val(&p.phone, "your telephone"),
+        val(&p.email, "your email")
+    ));
+    doc.closing = vec![
+        "Yours faithfully,".into(),
+        String::new(),
+        val(&p.name, "your name"),
+    ];
+    doc.references = cited.iter().map(|e| e.citation()).collect();
+    doc
+}

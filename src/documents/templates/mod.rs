@@ -1,0 +1,95 @@
+//! The templates: each declares its fields (a request struct, validated
+//! with validator and described as JSON Schema) and builds a [`Document`].
+
+pub mod common;
+pub mod consultation_questions;
+pub mod insurer_appeal;
+pub mod pathology_records;
+pub mod referral_request;
+pub mod second_opinion;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::{Validate, ValidationError};
+
+use common::{given, long_date, Target};
+
+/// The listing a letter is for: a centre or clinician from the directory
+/// by id, or a name and address typed in.
+#[derive(Debug, Clone, Default, serde::Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetRef {
+    /// Id of a published centre (see /v1/centres).
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(
+        max_length = 100,
+        example = "sarcoma-center-the-university-of-texas-md-anderson-cancer"
+    )]
+    pub centre_id: Option<String>,
+    /// Id of a published clinician (see /v1/clinicians).
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(max_length = 100)]
+    pub clinician_id: Option<String>,
+    /// Recipient name when not using the directory.
+    #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    #[validate(length(max = 400, message = "must be at most 400 characters"))]
+    #[schema(max_length = 400)]
+    pub address: Option<String>,
+}
+
+/// What a template needs besides the request.
+pub struct Ctx {
+    pub today: NaiveDate,
+    pub target: Option<Target>,
+}
+
+pub fn each_short(items: &[String]) -> Result<(), ValidationError> {
+    if items.iter().any(|q| q.chars().count() > 300) {
+        return Err(ValidationError::new("length")
+            .with_message("each entry must be at most 300 characters".into()));
+    }
+    Ok(())
+}
+
+/// The recipient lines: the directory listing's, else the typed ones,
+/// else placeholders for a blank template.
+pub fn recipient_block(ctx: &Ctx, t: &TargetRef, placeholder: &str) -> Vec<String> {
+    if let Some(target) = &ctx.target {
+        let mut out = vec![target.name.clone()];
+        out.extend(target.address.iter().cloned());
+        return out;
+    }
+    let mut out = vec![given(&t.name).unwrap_or_else(|| format!("[Name of the {placeholder}]"))];
+    match given(&t.address) {
+        Some(a) => out.extend(
+            a.lines()
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty()),
+        ),
+        None => out.push("[Address]".into()),
+    }
+    out
+}
+
+/// One line naming the directory listing, with when it was last verified.
+pub fn target_line(ctx: &Ctx) -> Option<String> {
+    let t = ctx.target.as_ref()?;
+    let mut line = t.name.clone();
+    if !t.address.is_empty() {
+        line.push_str(&format!(", {}", t.address.join(", ")));
+    }
+    line.push_str(&format!(" ({})", t.verified));
+    Some(line)
+}
+
+/// How a listing's verification reads in a letter.
+pub fn verified_words(last_verified: Option<NaiveDate>) -> String {
+    match last_verified {
+        Some(d) => format!("directory listing last verified on {}", long_date(d)),
+        None => "directory listing from public sources, not yet verified with the institution"
+            .to_owned(),
+    }
+}
