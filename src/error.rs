@@ -156,6 +156,11 @@ impl ApiError {
         )
     }
 
+    /// 410: what was asked for existed once and is gone for good.
+    pub fn gone(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::GONE, "gone", "Gone", detail.into())
+    }
+
     /// 404: no public listing has this id.
     pub fn not_found(kind: &str, id: &str) -> Self {
         Self::new(

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod documents;
 pub mod error;
 pub mod http;
+pub mod interop;
 pub mod openapi;
 pub mod startup;
 pub mod store;

@@ -29,6 +29,13 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Drop change-feed history before a feed position; clients holding
+    /// older cursors then get 410 and re-export.
+    PurgeChanges {
+        /// Keep changes from this feed position on (see `/v1/changes`).
+        #[arg(long)]
+        before: i64,
+    },
 }
 
 #[actix_web::main]
@@ -66,6 +73,13 @@ async fn main() -> anyhow::Result<()> {
                 "added {} centres, {} clinicians, {} facts (existing listings untouched)",
                 report.centres, report.clinicians, report.facts
             );
+        }
+        Command::PurgeChanges { before } => {
+            let db = Database::connect(&settings.database_url)?;
+            db.migrate()?;
+            let mut conn = db.get()?;
+            let n = sarcoma_directory::interop::changes::purge(&mut conn, before)?;
+            println!("purged {n} change(s) before position {before}");
         }
         Command::Openapi => unreachable!("handled above"),
     }

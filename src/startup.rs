@@ -21,6 +21,7 @@ use crate::directory::seed::{self, SeedDocument};
 use crate::directory::snapshot::Snapshot;
 use crate::documents::routes as documents;
 use crate::http::{fallback, ops};
+use crate::interop;
 use crate::store::{data_version, Database};
 
 /// Shared by every worker.
@@ -32,6 +33,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The snapshot itself, to hold across an await (streamed exports).
+    pub fn snapshot_arc(&self) -> Arc<Snapshot> {
+        self.directory.load_full()
+    }
+
     /// The directory as of the last refresh; cheap, lock-free.
     pub fn snapshot(&self) -> arc_swap::Guard<Arc<Snapshot>> {
         self.directory.load()
@@ -60,7 +66,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(documents::get_template)
             .service(documents::blank_template)
             .service(documents::list_evidence)
-            .service(documents::get_evidence),
+            .service(documents::get_evidence)
+            .service(interop::export::centres_ndjson)
+            .service(interop::export::centres_csv)
+            .service(interop::export::clinicians_ndjson)
+            .service(interop::export::clinicians_csv)
+            .service(interop::changes::list_changes),
     )
     .service(ops::healthz)
     .service(ops::readyz);
@@ -121,7 +132,9 @@ impl Application {
                 .app_data(app_state.clone())
                 .app_data(spec.clone())
                 .app_data(known_routes.clone())
+                .wrap(actix_web::middleware::from_fn(crate::http::caching::etags))
                 .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, problem_for_405))
+                .wrap(cors())
                 // Path only: query strings and bodies are never logged.
                 .wrap(
                     Logger::new("%{method}xi %U %s %Dms")
@@ -166,6 +179,26 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Browsers may call the public API from any origin: reads, and document
+/// generation (which needs no account). Headers a front-end needs to read
+/// (Link, ETag, Content-Disposition) are exposed.
+fn cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET", "POST", "OPTIONS"])
+        .allowed_headers([
+            actix_web::http::header::ACCEPT,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::IF_NONE_MATCH,
+        ])
+        .expose_headers([
+            actix_web::http::header::LINK,
+            actix_web::http::header::ETAG,
+            actix_web::http::header::CONTENT_DISPOSITION,
+        ])
+        .max_age(3600)
 }
 
 async fn serve_spec(spec: web::Data<String>) -> HttpResponse {

@@ -15,7 +15,7 @@ use crate::directory::model::*;
 use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
 use crate::directory::text::fold;
 use crate::store::schema::{affiliations, centres, clinicians, facts};
-use crate::store::{bump_data_version, DbConnection, StoreError};
+use crate::store::{bump_data_version, record_change, DbConnection, StoreError};
 
 /// The starter directory shipped with the service.
 pub const BUILTIN_SEED: &str = include_str!("../../seed/centres.json");
@@ -224,6 +224,11 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
     let now = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     conn.transaction(|conn| {
         let mut report = SeedReport::default();
+        // Listings whose public representation this load changes, for the
+        // change feed: new published listings, and published ones gaining
+        // a clinician or a fact.
+        let mut created: Vec<(&str, &str)> = Vec::new();
+        let mut touched: Vec<(&str, String)> = Vec::new();
         let have: HashSet<String> = centres::table
             .select(centres::id)
             .load(conn)?
@@ -233,6 +238,9 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
             diesel::insert_into(centres::table)
                 .values(CentreRow::from_model(c, &now))
                 .execute(conn)?;
+            if c.status == ListingStatus::Published {
+                created.push(("centre", &c.id));
+            }
             report.centres += 1;
         }
         let have: HashSet<String> = clinicians::table
@@ -249,6 +257,14 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
                     .values(AffiliationRow::from_model(&c.id, a))
                     .execute(conn)?;
             }
+            if c.status == ListingStatus::Published {
+                created.push(("clinician", &c.id));
+                touched.extend(
+                    c.affiliations
+                        .iter()
+                        .map(|a| ("centre", a.centre_id.clone())),
+                );
+            }
             report.clinicians += 1;
         }
         let have: HashSet<String> = facts::table
@@ -260,13 +276,59 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
             diesel::insert_into(facts::table)
                 .values(FactRow::from_model(f, &now))
                 .execute(conn)?;
+            touched.push((f.subject.kind.code(), f.subject.id.clone()));
             report.facts += 1;
         }
+        record_changes(conn, &created, touched, &now)?;
         if report != SeedReport::default() {
             bump_data_version(conn)?;
         }
         Ok(report)
     })
+}
+
+/// Writes the change feed rows for one load: `created` for new published
+/// listings, then one `updated` for each other published listing touched.
+fn record_changes(
+    conn: &mut DbConnection,
+    created: &[(&str, &str)],
+    mut touched: Vec<(&str, String)>,
+    now: &str,
+) -> Result<(), StoreError> {
+    for (kind, id) in created {
+        record_change(conn, kind, id, "created", 1, now)?;
+    }
+    touched.sort();
+    touched.dedup();
+    for (kind, id) in touched {
+        if created.iter().any(|(k, i)| *k == kind && *i == id) {
+            continue;
+        }
+        let published = match kind {
+            "centre" => centres::table
+                .filter(
+                    centres::id
+                        .eq(&id)
+                        .and(centres::status.eq(ListingStatus::Published.code())),
+                )
+                .select(centres::revision)
+                .first::<i64>(conn)
+                .optional()?,
+            _ => clinicians::table
+                .filter(
+                    clinicians::id
+                        .eq(&id)
+                        .and(clinicians::status.eq(ListingStatus::Published.code())),
+                )
+                .select(clinicians::revision)
+                .first::<i64>(conn)
+                .optional()?,
+        };
+        if let Some(revision) = published {
+            record_change(conn, kind, &id, "updated", revision, now)?;
+        }
+    }
+    Ok(())
 }
 
 /// True when no centre is stored yet: the first start of a new database.

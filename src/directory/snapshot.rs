@@ -42,6 +42,8 @@ pub struct ClinicianEntry {
 #[derive(Default)]
 pub struct Snapshot {
     pub version: i64,
+    /// The change-feed position this snapshot reflects (for exports).
+    pub latest_change: i64,
     /// Facts are judged current or stale as of this date; a new day
     /// rebuilds the snapshot.
     pub evaluated_on: NaiveDate,
@@ -117,10 +119,11 @@ impl Snapshot {
                 .map(FactRow::into_model)
                 .collect::<Result<Vec<_>, _>>()?;
             let profiles = crate::criteria::store::load_all(conn)?;
+            let latest_change = crate::store::latest_change(conn)?;
             let today = chrono::Utc::now().date_naive();
-            Ok(Self::build(
-                version, today, profiles, centres, clinicians, facts,
-            ))
+            let mut snapshot = Self::build(version, today, profiles, centres, clinicians, facts);
+            snapshot.latest_change = latest_change;
+            Ok(snapshot)
         })
     }
 
@@ -290,6 +293,7 @@ impl Snapshot {
             .collect();
         Snapshot {
             version,
+            latest_change: 0,
             evaluated_on: today,
             profiles,
             outcomes,

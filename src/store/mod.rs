@@ -215,3 +215,32 @@ pub fn bump_data_version(conn: &mut DbConnection) -> Result<(), StoreError> {
         .execute(conn)?;
     Ok(())
 }
+
+/// Appends to the change feed; call inside the write's transaction.
+pub fn record_change(
+    conn: &mut DbConnection,
+    kind: &str,
+    id: &str,
+    action: &str,
+    revision: i64,
+    at: &str,
+) -> Result<(), StoreError> {
+    use schema::changes::dsl as c;
+    diesel::insert_into(c::changes)
+        .values((
+            c::entity_kind.eq(kind),
+            c::entity_id.eq(id),
+            c::action.eq(action),
+            c::revision.eq(revision),
+            c::changed_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The newest change-feed position (0 when the feed is empty).
+pub fn latest_change(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    use schema::changes::dsl as c;
+    let max: Option<i64> = c::changes.select(diesel::dsl::max(c::seq)).first(conn)?;
+    Ok(max.unwrap_or(0))
+}

@@ -87,6 +87,7 @@ diesel::table! {
     directory_state (id) {
         id -> Integer,
         data_version -> BigInt,
+        changes_purged_before -> BigInt,
     }
 }
 
@@ -106,5 +107,16 @@ diesel::table! {
         version -> Text,
         document -> Text,
         updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    changes (seq) {
+        seq -> BigInt,
+        entity_kind -> Text,
+        entity_id -> Text,
+        action -> Text,
+        revision -> BigInt,
+        changed_at -> Text,
     }
 }

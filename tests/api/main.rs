@@ -11,6 +11,7 @@ mod criteria;
 mod documents;
 mod errors;
 mod geo;
+mod interop;
 mod openapi;
 mod operations;
 mod pagination;

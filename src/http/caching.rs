@@ -1,0 +1,100 @@
+//! HTTP caching for public GETs: an `ETag` derived from the directory's
+//! data version and the request, `304 Not Modified` on a matching
+//! `If-None-Match` (answered before the handler runs), and
+//! `Cache-Control: public, no-cache` so clients revalidate every time and
+//! never show a listing older than the server's.
+//!
+//! Responses that set their own `Cache-Control` (documents: `no-store`)
+//! and errors are left alone.
+
+use std::hash::{Hash, Hasher};
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse};
+
+use crate::startup::AppState;
+
+const POLICY: &str = "public, no-cache";
+
+/// Paths whose GET answers come only from the snapshot and the request.
+fn cacheable(path: &str) -> bool {
+    path.starts_with("/v1/") || path.starts_with("/fhir/") || path == "/openapi.json"
+}
+
+fn etag_for(req: &ServiceRequest) -> Option<String> {
+    let state = req.app_data::<web::Data<AppState>>()?;
+    let (version, day) = {
+        let s = state.snapshot();
+        (s.version, s.evaluated_on)
+    };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        env!("CARGO_PKG_VERSION"),
+        version,
+        day,
+        req.path(),
+        req.query_string(),
+    )
+        .hash(&mut h);
+    if let Some(accept) = req.headers().get(header::ACCEPT) {
+        accept.as_bytes().hash(&mut h);
+    }
+    Some(format!("\"{:016x}\"", h.finish()))
+}
+
+fn matches(if_none_match: &HeaderValue, etag: &str) -> bool {
+    if_none_match
+        .to_str()
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
+        })
+        .unwrap_or(false)
+}
+
+pub async fn etags(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if req.method() != Method::GET || !cacheable(req.path()) {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    let Some(etag) = etag_for(&req) else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let varies = req.path().ends_with("/blank");
+    if req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| matches(v, &etag))
+    {
+        let mut not_modified = HttpResponse::NotModified();
+        not_modified
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, POLICY));
+        if varies {
+            not_modified.insert_header((header::VARY, "Accept"));
+        }
+        return Ok(req
+            .into_response(not_modified.finish())
+            .map_into_right_body());
+    }
+    let mut res = next.call(req).await?;
+    if res.status().is_success() && !res.headers().contains_key(header::CACHE_CONTROL) {
+        let headers = res.headers_mut();
+        headers.insert(
+            header::ETAG,
+            HeaderValue::from_str(&etag).expect("hex etag"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(POLICY));
+        if varies {
+            headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+        }
+    }
+    Ok(res.map_into_left_body())
+}
