@@ -9,6 +9,7 @@ pub mod criteria;
 pub mod directory;
 pub mod documents;
 pub mod error;
+pub mod fhir;
 pub mod http;
 pub mod interop;
 pub mod openapi;

@@ -73,6 +73,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(interop::export::clinicians_csv)
             .service(interop::changes::list_changes),
     )
+    .service(
+        scope::scope("/fhir")
+            .service(crate::fhir::routes::metadata)
+            .service(crate::fhir::routes::read)
+            .service(crate::fhir::routes::search),
+    )
     .service(ops::healthz)
     .service(ops::readyz);
 }

@@ -71,6 +71,11 @@ impl Snapshot {
             .map(|&i| &self.clinicians[i as usize])
     }
 
+    /// Position of a published clinician in name order.
+    pub fn clinician_position(&self, id: &str) -> Option<usize> {
+        self.clinician_ids.get(id).map(|&i| i as usize)
+    }
+
     pub fn profile(&self, id: &str) -> Option<&Profile> {
         self.profiles.iter().find(|p| p.id == id)
     }

@@ -10,6 +10,7 @@ mod clinicians;
 mod criteria;
 mod documents;
 mod errors;
+mod fhir;
 mod geo;
 mod interop;
 mod openapi;

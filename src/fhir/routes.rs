@@ -1,0 +1,435 @@
+//! FHIR endpoints: read by id, search with Bundle `searchset` paging, and
+//! the CapabilityStatement that lists exactly what is supported.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use crate::directory::index::{After, Facet, Hit, Near, Query};
+use crate::directory::snapshot::Snapshot;
+use crate::directory::text::{fold, tokens};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::fhir::resources;
+use crate::http::pagination;
+use crate::startup::AppState;
+
+const FHIR_JSON: &str = "application/fhir+json; fhirVersion=4.0";
+
+/// (name, FHIR search type, documentation)
+type Param = (&'static str, &'static str, &'static str);
+
+/// Search parameters per resource type, as the CapabilityStatement states.
+const SEARCH: [(&str, &[Param]); 5] = [
+    ("Organization", &[
+        ("name", "string", "Words starting the organisation's name, institution or city (case and accents ignored)"),
+        ("address-country", "string", "ISO 3166-1 alpha-2 code"),
+        ("address-state", "string", "ISO 3166-2 code, e.g. US-TX"),
+        ("address-city", "string", "City name (case and accents ignored)"),
+    ]),
+    ("Location", &[
+        ("name", "string", "Words starting the location's name"),
+        ("address-country", "string", "ISO 3166-1 alpha-2 code"),
+        ("address-state", "string", "ISO 3166-2 code, e.g. US-TX"),
+        ("address-city", "string", "City name (case and accents ignored)"),
+        ("near", "special", "LAT|LON|DIST|km (distance in km only, at most 20000); results nearest first"),
+    ]),
+    ("HealthcareService", &[
+        ("name", "string", "Words starting the centre's name"),
+        ("organization", "reference", "Organization/{id} or {id}"),
+    ]),
+    ("Practitioner", &[
+        ("name", "string", "Words starting the practitioner's name"),
+        ("address-country", "string", "Country of an affiliated centre (ISO 3166-1 alpha-2)"),
+        ("address-state", "string", "Subdivision of an affiliated centre (ISO 3166-2)"),
+    ]),
+    ("PractitionerRole", &[
+        ("practitioner", "reference", "Practitioner/{id} or {id}"),
+        ("organization", "reference", "Organization/{id} or {id}"),
+    ]),
+];
+
+/// Result parameters every search takes.
+const PAGING: [(&str, &str); 2] = [
+    ("_count", "Page size, 1 to 100 (default 20)"),
+    ("_cursor", "Opaque; from a Bundle's next link"),
+];
+
+fn respond(status: StatusCode, body: &Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(FHIR_JSON)
+        .body(body.to_string())
+}
+
+fn outcome(status: StatusCode, code: &str, diagnostics: String) -> HttpResponse {
+    respond(
+        status,
+        &json!({"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": code, "diagnostics": diagnostics}]}),
+    )
+}
+
+/// A refused search, rendered as an OperationOutcome with 400.
+struct Invalid(String);
+
+fn invalid(msg: impl Into<String>) -> Invalid {
+    Invalid(msg.into())
+}
+
+impl Invalid {
+    fn response(self) -> HttpResponse {
+        outcome(StatusCode::BAD_REQUEST, "invalid", self.0)
+    }
+}
+
+/// The server's CapabilityStatement.
+#[utoipa::path(tag = "fhir", responses((status = 200, description = "FHIR R4 CapabilityStatement", content_type = "application/fhir+json", body = Object)))]
+#[get("/metadata")]
+pub async fn metadata(req: HttpRequest) -> HttpResponse {
+    if !req.query_string().is_empty() {
+        return invalid("metadata takes no parameters").response();
+    }
+    let resource: Vec<Value> =
+        SEARCH
+            .iter()
+            .map(|(kind, params)| {
+                let mut search_params: Vec<Value> = params
+                .iter()
+                .map(|(name, kind, doc)| json!({"name": name, "type": kind, "documentation": doc}))
+                .collect();
+                search_params.extend(PAGING.iter().map(
+                    |(name, doc)| json!({"name": name, "type": "number", "documentation": doc}),
+                ));
+                json!({
+                    "type": kind,
+                    "interaction": [{"code": "read"}, {"code": "search-type"}],
+                    "searchParam": search_params,
+                })
+            })
+            .collect();
+    respond(
+        StatusCode::OK,
+        &json!({
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": "2026-11-28",
+            "publisher": "Sarcoma Centre Directory",
+            "kind": "instance",
+            "software": {"name": "sarcoma-directory", "version": env!("CARGO_PKG_VERSION")},
+            "implementation": {"description": "Read-only FHIR R4 view of the sarcoma centre directory"},
+            "fhirVersion": "4.0.1",
+            "format": ["json"],
+            "rest": [{
+                "mode": "server",
+                "documentation": "Read and search only. Unsupported parameters are refused with an OperationOutcome (400).",
+                "resource": resource,
+            }],
+        }),
+    )
+}
+
+/// Read one resource by id.
+#[utoipa::path(tag = "fhir",
+    params(("type" = String, Path, description = "Organization, Location, HealthcareService, Practitioner or PractitionerRole"), ("id" = String, Path)),
+    responses(
+        (status = 200, description = "The resource", content_type = "application/fhir+json", body = Object),
+        (status = 400, description = "OperationOutcome: parameters given", content_type = "application/fhir+json", body = Object),
+        (status = 404, description = "OperationOutcome: no such resource", content_type = "application/fhir+json", body = Object),
+    ))]
+#[get("/{type}/{id}")]
+pub async fn read(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let (kind, id) = path.into_inner();
+    if !req.query_string().is_empty() {
+        return invalid("read takes no parameters").response();
+    }
+    let s = state.snapshot();
+    let found = match kind.as_str() {
+        "Organization" => s.centre(&id).map(resources::organization),
+        "Location" => s.centre(&id).map(resources::location),
+        "HealthcareService" => s.centre(&id).map(resources::healthcare_service),
+        "Practitioner" => s.clinician(&id).map(resources::practitioner),
+        "PractitionerRole" => s
+            .clinicians
+            .iter()
+            .find(|c| {
+                c.clinician
+                    .affiliations
+                    .iter()
+                    .any(|a| resources::role_id(&c.clinician.id, &a.centre_id) == id)
+            })
+            .and_then(|c| {
+                resources::practitioner_roles(c)
+                    .into_iter()
+                    .find(|r| r["id"] == id.as_str())
+            }),
+        other => {
+            return outcome(
+                StatusCode::NOT_FOUND,
+                "not-supported",
+                format!("resource type {other} is not supported; see /fhir/metadata"),
+            )
+        }
+    };
+    match found {
+        Some(r) => respond(StatusCode::OK, &r),
+        None => outcome(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("{kind}/{id} is not known"),
+        ),
+    }
+}
+
+/// Search one resource type; the answer is a `searchset` Bundle with a
+/// `next` link while there are more pages.
+#[utoipa::path(tag = "fhir",
+    params(("type" = String, Path, description = "Organization, Location, HealthcareService, Practitioner or PractitionerRole")),
+    responses(
+        (status = 200, description = "Bundle of type searchset", content_type = "application/fhir+json", body = Object),
+        (status = 400, description = "OperationOutcome naming an unsupported or malformed parameter", content_type = "application/fhir+json", body = Object),
+    ))]
+#[get("/{type}")]
+pub async fn search(
+    req: HttpRequest,
+    kind: web::Path<String>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let Some((_, supported)) = SEARCH.iter().find(|(k, _)| *k == kind.as_str()) else {
+        return outcome(
+            StatusCode::NOT_FOUND,
+            "not-supported",
+            format!("resource type {kind} is not supported; see /fhir/metadata"),
+        );
+    };
+    let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(req.query_string()) {
+        Ok(p) => p,
+        Err(_) => return invalid("the query string is malformed").response(),
+    };
+    let mut params: BTreeMap<&str, &str> = BTreeMap::new();
+    for (k, v) in &pairs {
+        let known = supported.iter().any(|(n, _, _)| n == k) || PAGING.iter().any(|(n, _)| n == k);
+        if !known {
+            return invalid(format!(
+                "search parameter {k:?} is not supported for {kind}; see /fhir/metadata"
+            ))
+            .response();
+        }
+        if params.insert(k.as_str(), v.as_str()).is_some() {
+            return invalid(format!("search parameter {k:?} is given more than once")).response();
+        }
+    }
+    match run_search(&kind, &params, &state.snapshot()) {
+        Ok((entries, next)) => {
+            let base = format!("/fhir/{kind}");
+            let self_link = if req.query_string().is_empty() {
+                base.clone()
+            } else {
+                format!("{base}?{}", req.query_string())
+            };
+            let mut links = vec![json!({"relation": "self", "url": self_link})];
+            if let Some(cursor) = next {
+                let mut pairs: Vec<(String, String)> =
+                    pairs.into_iter().filter(|(k, _)| k != "_cursor").collect();
+                pairs.push(("_cursor".into(), cursor));
+                links.push(json!({"relation": "next", "url": format!("{base}?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())}));
+            }
+            let entry: Vec<Value> = entries
+                .into_iter()
+                .map(|r| {
+                    let full = format!(
+                        "/fhir/{}/{}",
+                        r["resourceType"].as_str().unwrap_or_default(),
+                        r["id"].as_str().unwrap_or_default()
+                    );
+                    json!({"fullUrl": full, "resource": r, "search": {"mode": "match"}})
+                })
+                .collect();
+            respond(
+                StatusCode::OK,
+                &json!({"resourceType": "Bundle", "type": "searchset", "link": links, "entry": entry}),
+            )
+        }
+        Err(e) => e.response(),
+    }
+}
+
+type Found = (Vec<Value>, Option<String>);
+
+fn reference<'a>(v: &'a str, kind: &str) -> &'a str {
+    v.strip_prefix(kind)
+        .and_then(|r| r.strip_prefix('/'))
+        .unwrap_or(v)
+}
+
+fn run_search(kind: &str, p: &BTreeMap<&str, &str>, s: &Snapshot) -> Result<Found, Invalid> {
+    let limit = match p.get("_count") {
+        None => 20,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| invalid("_count must be a whole number from 1 to 100"))?,
+    };
+    if kind == "PractitionerRole" {
+        return roles(p, s, limit);
+    }
+    let mut q = Query {
+        limit,
+        ..Default::default()
+    };
+    if let Some(name) = p.get("name") {
+        q.words = tokens(name).collect();
+        if q.words.is_empty() {
+            return Err(invalid("name must contain a letter or digit"));
+        }
+    }
+    if let Some(c) = p.get("address-country") {
+        q.facets
+            .push((Facet::Country, c.trim().to_ascii_uppercase()));
+    }
+    if let Some(st) = p.get("address-state") {
+        q.facets
+            .push((Facet::Region, st.trim().to_ascii_uppercase()));
+    }
+    if let Some(city) = p.get("address-city") {
+        q.facets.push((Facet::City, fold(city.trim())));
+    }
+    if let Some(near) = p.get("near") {
+        q.near = Some(parse_near(near)?);
+    }
+    q.after = match p.get("_cursor") {
+        Some(c) => Some(
+            pagination::decode(c, q.near.is_some())
+                .map_err(|_| invalid("_cursor is not one this server issued"))?,
+        ),
+        None => None,
+    };
+    let centre_kind = matches!(kind, "Organization" | "Location" | "HealthcareService");
+    if let Some(org) = p.get("organization") {
+        // A centre has one HealthcareService, with the centre's id.
+        let id = reference(org, "Organization");
+        let found = s.centre(id).map(resources::healthcare_service);
+        let name_ok = q.words.iter().all(|w| {
+            found.as_ref().is_some_and(|f| {
+                tokens(f["name"].as_str().unwrap_or_default()).any(|t| t.starts_with(w.as_str()))
+            })
+        });
+        return Ok((found.filter(|_| name_ok).into_iter().collect(), None));
+    }
+    let index = if centre_kind {
+        &s.centre_index
+    } else {
+        &s.clinician_index
+    };
+    let hits: Vec<Hit> = index.search(&q);
+    let more = hits.len() > limit;
+    let shown = &hits[..hits.len().min(limit)];
+    let next = match (more, shown.last()) {
+        (true, Some(last)) => {
+            let (key, id) = index.key(last.pos);
+            Some(pagination::encode(&match last.distance_km {
+                Some(km) => After::Distance { km, id: id.clone() },
+                None => After::Name {
+                    key: key.clone(),
+                    id: id.clone(),
+                },
+            }))
+        }
+        _ => None,
+    };
+    let resources = shown
+        .iter()
+        .map(|h| {
+            let pos = h.pos as usize;
+            match kind {
+                "Organization" => resources::organization(&s.centres[pos]),
+                "Location" => resources::location(&s.centres[pos]),
+                "HealthcareService" => resources::healthcare_service(&s.centres[pos]),
+                _ => resources::practitioner(&s.clinicians[pos]),
+            }
+        })
+        .collect();
+    Ok((resources, next))
+}
+
+/// `near=LAT|LON|DIST|km`: FHIR's form; only km are supported.
+fn parse_near(raw: &str) -> Result<Near, Invalid> {
+    let bad = || {
+        invalid("near must be LAT|LON|DIST|km with latitude -90..90, longitude -180..180 and a distance of 0 to 20000 km")
+    };
+    let parts: Vec<&str> = raw.split('|').collect();
+    let (lat, lon, dist) = match parts.as_slice() {
+        [lat, lon] => (*lat, *lon, "100"),
+        [lat, lon, dist] | [lat, lon, dist, "km"] => (*lat, *lon, *dist),
+        _ => return Err(bad()),
+    };
+    let lat: f64 = lat.parse().map_err(|_| bad())?;
+    let lon: f64 = lon.parse().map_err(|_| bad())?;
+    let radius_km: f64 = dist.parse().map_err(|_| bad())?;
+    let ok = lat.is_finite()
+        && lon.is_finite()
+        && radius_km.is_finite()
+        && (-90.0..=90.0).contains(&lat)
+        && (-180.0..=180.0).contains(&lon)
+        && (0.0..=20000.0).contains(&radius_km);
+    if !ok {
+        return Err(bad());
+    }
+    Ok(Near {
+        lat,
+        lon,
+        radius_km,
+    })
+}
+
+/// PractitionerRole search: by practitioner and/or organization, paged
+/// by position in the (stable) list of matching roles.
+fn roles(p: &BTreeMap<&str, &str>, s: &Snapshot, limit: usize) -> Result<Found, Invalid> {
+    let practitioner = p.get("practitioner").map(|v| reference(v, "Practitioner"));
+    let organization = p.get("organization").map(|v| reference(v, "Organization"));
+    let offset = match p.get("_cursor") {
+        None => 0,
+        Some(c) => URL_SAFE_NO_PAD
+            .decode(c)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|t| t.strip_prefix('o').and_then(|n| n.parse::<usize>().ok()))
+            .ok_or_else(|| invalid("_cursor is not one this server issued"))?,
+    };
+    // The clinicians to look at: one, those at one centre, or all.
+    let candidates: Vec<usize> = match (practitioner, organization) {
+        (Some(id), _) => s.clinician_position(id).into_iter().collect(),
+        (None, Some(org)) => {
+            let q = Query {
+                facets: vec![(Facet::Centre, org.to_owned())],
+                limit: usize::MAX - 1,
+                ..Default::default()
+            };
+            s.clinician_index
+                .search(&q)
+                .into_iter()
+                .map(|h| h.pos as usize)
+                .collect()
+        }
+        (None, None) => (0..s.clinicians.len()).collect(),
+    };
+    let matching = candidates
+        .into_iter()
+        .flat_map(|i| resources::practitioner_roles(&s.clinicians[i]))
+        .filter(|role| {
+            let at = role["organization"]["reference"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_start_matches("Organization/");
+            organization.is_none_or(|id| id == at)
+        });
+    let page: Vec<Value> = matching.skip(offset).take(limit + 1).collect();
+    let next = (page.len() > limit).then(|| URL_SAFE_NO_PAD.encode(format!("o{}", offset + limit)));
+    Ok((page.into_iter().take(limit).collect(), next))
+}
