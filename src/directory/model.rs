@@ -47,7 +47,7 @@ pub struct Referral {
 }
 
 macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:tt),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
         pub enum $name { $($(#[$vm])* #[serde(rename = $code)] $variant),+ }
@@ -307,7 +307,7 @@ pub struct Fact {
     pub id: String,
     pub subject: FactSubject,
     pub metric: Metric,
-    #[schema(value_type = Object, example = json!(120))]
+    #[schema(example = json!(120))]
     pub value: FactValue,
     /// The date the value describes.
     pub as_of: NaiveDate,

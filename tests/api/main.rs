@@ -6,6 +6,7 @@
 mod helpers;
 
 mod centres;
+mod client;
 mod clinicians;
 mod criteria;
 mod documents;

@@ -67,7 +67,7 @@ pub fn long_date_str(s: &Option<String>) -> Option<String> {
 }
 
 macro_rules! choice {
-    ($(#[$m:meta])* $name:ident, $check:ident { $($variant:ident = $code:literal => $label:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident, $check:ident { $($variant:ident = $code:tt => $label:tt),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
         pub enum $name { $(#[serde(rename = $code)] $variant),+ }
