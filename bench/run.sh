@@ -34,7 +34,7 @@ measure() { # size backend label path
 }
 
 for size in "${SIZES[@]}"; do
-  clinicians=$((size * 5))
+  clinicians=$((size * 5)); [ "$clinicians" -gt 100000 ] && clinicians=100000
   data=bench/data/directory-$size.json
   [ -f "$data" ] || python3 bench/generate.py --centres "$size" --clinicians "$clinicians" > "$data"
   for backend in sqlite postgres; do

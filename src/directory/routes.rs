@@ -205,6 +205,37 @@ fn list_profile(
     }
 }
 
+/// What both lists share once their own filters are in `q`: the criteria
+/// filter and badge, the search, and the page.
+fn list_page(
+    req: &HttpRequest,
+    snapshot: &Snapshot,
+    mut q: Query,
+    kind: SubjectKind,
+    meets: Option<&str>,
+    badge: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(profile) = list_profile(snapshot, "meets", meets, kind)? {
+        q.facets.push((Facet::Meets, profile));
+    }
+    let badge = list_profile(snapshot, "assessment", badge, kind)?;
+    let assessment = badge
+        .as_deref()
+        .map(|id| (id, snapshot.outcomes[id].as_slice()));
+    let index = match kind {
+        SubjectKind::Centre => &snapshot.centre_index,
+        SubjectKind::Clinician => &snapshot.clinician_index,
+    };
+    let hits = index.search(&q);
+    let item_json = |pos: u32| match kind {
+        SubjectKind::Centre => snapshot.centres[pos as usize].item_json.as_str(),
+        SubjectKind::Clinician => snapshot.clinicians[pos as usize].item_json.as_str(),
+    };
+    Ok(page_response(
+        req, &hits, q.limit, index, item_json, assessment,
+    ))
+}
+
 /// Writes `{"items":[...],"next_cursor":...}` from pre-serialised items,
 /// adding `distance_km` and `assessment` where asked.
 fn page_response<'s>(
@@ -315,30 +346,14 @@ pub async fn list_centres(
         p.cursor.as_deref(),
         &mut q,
     )?;
-    let snapshot = state.snapshot();
-    if let Some(profile) =
-        list_profile(&snapshot, "meets", p.meets.as_deref(), SubjectKind::Centre)?
-    {
-        q.facets.push((Facet::Meets, profile));
-    }
-    let badge = list_profile(
-        &snapshot,
-        "assessment",
-        p.assessment.as_deref(),
-        SubjectKind::Centre,
-    )?;
-    let hits = snapshot.centre_index.search(&q);
-    let assessment = badge
-        .as_deref()
-        .map(|id| (id, snapshot.outcomes[id].as_slice()));
-    Ok(page_response(
+    list_page(
         &req,
-        &hits,
-        q.limit,
-        &snapshot.centre_index,
-        |pos| snapshot.centres[pos as usize].item_json.as_str(),
-        assessment,
-    ))
+        &state.snapshot(),
+        q,
+        SubjectKind::Centre,
+        p.meets.as_deref(),
+        p.assessment.as_deref(),
+    )
 }
 
 /// One published centre, with its published clinicians and its facts.
@@ -419,33 +434,14 @@ pub async fn list_clinicians(
         p.cursor.as_deref(),
         &mut q,
     )?;
-    let snapshot = state.snapshot();
-    if let Some(profile) = list_profile(
-        &snapshot,
-        "meets",
-        p.meets.as_deref(),
-        SubjectKind::Clinician,
-    )? {
-        q.facets.push((Facet::Meets, profile));
-    }
-    let badge = list_profile(
-        &snapshot,
-        "assessment",
-        p.assessment.as_deref(),
-        SubjectKind::Clinician,
-    )?;
-    let hits = snapshot.clinician_index.search(&q);
-    let assessment = badge
-        .as_deref()
-        .map(|id| (id, snapshot.outcomes[id].as_slice()));
-    Ok(page_response(
+    list_page(
         &req,
-        &hits,
-        q.limit,
-        &snapshot.clinician_index,
-        |pos| snapshot.clinicians[pos as usize].item_json.as_str(),
-        assessment,
-    ))
+        &state.snapshot(),
+        q,
+        SubjectKind::Clinician,
+        p.meets.as_deref(),
+        p.assessment.as_deref(),
+    )
 }
 
 /// One published clinician, with affiliations and facts.
