@@ -13,12 +13,14 @@ pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
 }
 
-/// Grid cells are one degree square.
+/// Grid cells are one degree square, named by their south-west corner in
+/// whole degrees (latitude -90..=89, longitude -180..=179).
 pub type Cell = (i16, i16);
 
 pub fn cell_of(p: (f64, f64)) -> Cell {
     let lat = p.0.floor().clamp(-90.0, 89.0) as i16;
-    let lon = (p.1.floor() as i32).rem_euclid(360) as i16 - 180;
+    // West edge of the cell in whole degrees, wrapped to -180..=179.
+    let lon = ((p.1.floor() as i32 + 180).rem_euclid(360) - 180) as i16;
     (lat, lon)
 }
 
@@ -50,7 +52,7 @@ pub fn cells_within(centre: (f64, f64), radius_km: f64) -> Option<Vec<Cell>> {
     let mut cells = Vec::with_capacity(count);
     for lat in lat_a..=lat_b {
         for lon in lon_a..=lon_b {
-            cells.push((lat as i16, (lon.rem_euclid(360) - 180) as i16));
+            cells.push((lat as i16, ((lon + 180).rem_euclid(360) - 180) as i16));
         }
     }
     Some(cells)

@@ -116,44 +116,35 @@ impl Index {
     /// Up to `limit + 1` hits after the cursor, so the caller can tell
     /// whether a next page exists.
     ///
-    /// Posting lists are borrowed, not copied; the smallest one drives and
-    /// the others are probed by binary search, so a name-ordered page stops
-    /// after `limit + 1` matches however many listings match in all.
+    /// Work grows with the page, not with the number of matches: posting
+    /// lists are borrowed; the smallest constraint drives (a lazy merge
+    /// when a word prefix matches several words) and the others are probed
+    /// by binary search; a name-ordered page stops after `limit + 1`
+    /// matches, and `near` visits grid cells nearest first and stops once
+    /// no closer listing can remain.
     pub fn search(&self, q: &Query) -> Vec<Hit> {
-        let mut lists: Vec<Cow<'_, [u32]>> = Vec::new();
+        let mut constraints: Vec<Union<'_>> = Vec::new();
         for facet in &q.facets {
             match self.facets.get(facet) {
-                Some(list) => lists.push(Cow::Borrowed(list)),
+                Some(list) => constraints.push(Union::one(list)),
                 None => return Vec::new(),
             }
         }
         for word in &q.words {
-            lists.push(self.prefixed(word));
+            let union = self.prefixed(word);
+            if union.is_empty() {
+                return Vec::new();
+            }
+            constraints.push(union);
         }
-        if let Some(near) = q.near {
-            lists.push(match cells_within((near.lat, near.lon), near.radius_km) {
-                Some(cells) => {
-                    let mut v: Vec<u32> = cells
-                        .iter()
-                        .filter_map(|c| self.grid.get(c))
-                        .flatten()
-                        .copied()
-                        .collect();
-                    v.sort_unstable();
-                    v.dedup();
-                    Cow::Owned(v)
-                }
-                None => Cow::Borrowed(&self.located),
-            });
-        }
-        lists.sort_by_key(|l| l.len());
+        constraints.sort_by_key(Union::len);
         match q.near {
-            None => self.page_by_name(&lists, q),
-            Some(near) => self.page_by_distance(&lists, near, q),
+            None => self.page_by_name(&constraints, q),
+            Some(near) => self.page_by_distance(&constraints, near, q),
         }
     }
 
-    fn page_by_name(&self, lists: &[Cow<'_, [u32]>], q: &Query) -> Vec<Hit> {
+    fn page_by_name(&self, constraints: &[Union<'_>], q: &Query) -> Vec<Hit> {
         let start = match &q.after {
             Some(After::Name { key, id }) => self
                 .keys
@@ -166,56 +157,85 @@ impl Index {
             pos,
             distance_km: None,
         };
-        match lists.split_first() {
+        match constraints.split_first() {
             None => (start..self.len() as u32).take(take).map(to_hit).collect(),
-            Some((driver, others)) => {
-                let from = driver.partition_point(|&p| p < start);
-                driver[from..]
-                    .iter()
-                    .copied()
-                    .filter(|p| in_all(others, *p))
-                    .take(take)
-                    .map(to_hit)
-                    .collect()
-            }
+            Some((driver, others)) => driver
+                .iter_from(start)
+                .filter(|p| others.iter().all(|c| c.contains(*p)))
+                .take(take)
+                .map(to_hit)
+                .collect(),
         }
     }
 
-    fn page_by_distance(&self, lists: &[Cow<'_, [u32]>], near: Near, q: &Query) -> Vec<Hit> {
-        let here = (near.lat, near.lon);
-        let measure = |pos: u32| {
-            self.points[pos as usize]
-                .iter()
-                .map(|p| distance_km(here, *p))
-                .fold(f64::INFINITY, f64::min)
-        };
-        // The near list is always among `lists`, so the driver only holds
-        // listings with coordinates.
-        let (driver, others) = lists.split_first().expect("near adds a list");
-        let mut hits: Vec<(f64, u32)> = driver
+    fn distance(&self, pos: u32, here: (f64, f64)) -> f64 {
+        self.points[pos as usize]
             .iter()
-            .copied()
-            .filter(|p| in_all(others, *p))
-            .map(|pos| (measure(pos), pos))
-            .filter(|(d, _)| *d <= near.radius_km)
-            .filter(|(d, pos)| match &q.after {
-                Some(After::Distance { km, id }) => {
-                    (*d, self.keys[*pos as usize].1.as_str()) > (*km, id.as_str())
-                }
-                _ => true,
-            })
-            .collect();
-        let order = |a: &(f64, u32), b: &(f64, u32)| {
-            a.0.total_cmp(&b.0)
-                .then_with(|| self.keys[a.1 as usize].1.cmp(&self.keys[b.1 as usize].1))
-        };
+            .map(|p| distance_km(here, *p))
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    fn page_by_distance(&self, constraints: &[Union<'_>], near: Near, q: &Query) -> Vec<Hit> {
+        let here = (near.lat, near.lon);
         let take = q.limit + 1;
-        if hits.len() > take {
-            hits.select_nth_unstable_by(take - 1, order);
-            hits.truncate(take);
+        let key = |d: f64, pos: u32| (d, self.keys[pos as usize].1.as_str());
+        let after_cursor = |d: f64, pos: u32| match &q.after {
+            Some(After::Distance { km, id }) => key(d, pos) > (*km, id.as_str()),
+            _ => true,
+        };
+        // The best `take` so far, sorted by (distance, id).
+        let mut best: Vec<(f64, u32)> = Vec::with_capacity(take + 1);
+        let offer = |best: &mut Vec<(f64, u32)>, d: f64, pos: u32| {
+            if d > near.radius_km || !after_cursor(d, pos) {
+                return;
+            }
+            if best.len() == take && key(d, pos) >= key(best[take - 1].0, best[take - 1].1) {
+                return;
+            }
+            let at = best.partition_point(|(bd, bp)| key(*bd, *bp) < key(d, pos));
+            best.insert(at, (d, pos));
+            best.truncate(take);
+        };
+        match constraints.first() {
+            // A small constraint: measure each of its listings.
+            Some(driver) if driver.len() <= 512 => {
+                for pos in driver.iter_from(0) {
+                    if constraints[1..].iter().all(|c| c.contains(pos))
+                        && !self.points[pos as usize].is_empty()
+                    {
+                        offer(&mut best, self.distance(pos, here), pos);
+                    }
+                }
+            }
+            // Otherwise walk grid cells nearest first.
+            _ => {
+                let cells: Vec<Cell> = match cells_within(here, near.radius_km) {
+                    Some(cells) => cells
+                        .into_iter()
+                        .filter(|c| self.grid.contains_key(c))
+                        .collect(),
+                    None => self.grid.keys().copied().collect(),
+                };
+                let mut order: Vec<(f64, Cell)> = cells
+                    .into_iter()
+                    .map(|c| (cell_lower_bound_km(here, c), c))
+                    .filter(|(lb, _)| *lb <= near.radius_km)
+                    .collect();
+                order.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut seen = std::collections::HashSet::new();
+                for (lower_bound, cell) in order {
+                    if best.len() == take && lower_bound > best[take - 1].0 {
+                        break;
+                    }
+                    for &pos in &self.grid[&cell] {
+                        if seen.insert(pos) && constraints.iter().all(|c| c.contains(pos)) {
+                            offer(&mut best, self.distance(pos, here), pos);
+                        }
+                    }
+                }
+            }
         }
-        hits.sort_unstable_by(order);
-        hits.into_iter()
+        best.into_iter()
             .map(|(d, pos)| Hit {
                 pos,
                 distance_km: Some(d),
@@ -223,38 +243,109 @@ impl Index {
             .collect()
     }
 
-    /// Listings with a word starting with `prefix`, sorted; borrowed when
-    /// one word matches.
-    fn prefixed(&self, prefix: &str) -> Cow<'_, [u32]> {
-        let mut matching = self
+    /// Listings with a word starting with `prefix`: the union of those
+    /// words' lists, merged lazily unless there are many.
+    fn prefixed(&self, prefix: &str) -> Union<'_> {
+        let lists: Vec<&[u32]> = self
             .words
             .range::<str, _>((
                 std::ops::Bound::Included(prefix),
                 std::ops::Bound::Unbounded,
             ))
             .take_while(|(w, _)| w.starts_with(prefix))
-            .map(|(_, list)| list.as_slice());
-        let Some(first) = matching.next() else {
-            return Cow::Borrowed(&[]);
-        };
-        let Some(second) = matching.next() else {
-            return Cow::Borrowed(first);
-        };
-        let mut out: Vec<u32> = first
-            .iter()
-            .chain(second)
-            .chain(matching.flatten())
-            .copied()
+            .map(|(_, list)| list.as_slice())
             .collect();
-        out.sort_unstable();
-        out.dedup();
-        Cow::Owned(out)
+        Union::of(lists)
     }
 }
 
-/// Whether every (sorted) list holds `pos`.
-fn in_all(lists: &[Cow<'_, [u32]>], pos: u32) -> bool {
-    lists.iter().all(|l| l.binary_search(&pos).is_ok())
+/// A set of listings: the union of sorted posting lists.
+struct Union<'a> {
+    lists: Vec<Cow<'a, [u32]>>,
+    len: usize,
+}
+
+/// Past this many lists a union is merged up front, so probing it stays
+/// a single binary search.
+const LAZY_LISTS: usize = 8;
+
+impl<'a> Union<'a> {
+    fn one(list: &'a [u32]) -> Self {
+        Union {
+            len: list.len(),
+            lists: vec![Cow::Borrowed(list)],
+        }
+    }
+
+    fn of(lists: Vec<&'a [u32]>) -> Self {
+        if lists.len() <= LAZY_LISTS {
+            return Union {
+                len: lists.iter().map(|l| l.len()).sum(),
+                lists: lists.into_iter().map(Cow::Borrowed).collect(),
+            };
+        }
+        let mut all: Vec<u32> = lists.into_iter().flatten().copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        Union {
+            len: all.len(),
+            lists: vec![Cow::Owned(all)],
+        }
+    }
+
+    /// An upper bound on the members (exact for one list).
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn contains(&self, pos: u32) -> bool {
+        self.lists.iter().any(|l| l.binary_search(&pos).is_ok())
+    }
+
+    /// Members from `start` on, ascending, without duplicates.
+    fn iter_from(&self, start: u32) -> impl Iterator<Item = u32> + '_ {
+        let mut heads: Vec<(&[u32], usize)> = self
+            .lists
+            .iter()
+            .map(|l| (l.as_ref(), l.partition_point(|&p| p < start)))
+            .collect();
+        let mut last: Option<u32> = None;
+        std::iter::from_fn(move || loop {
+            let (i, value) = heads
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (l, at))| l.get(*at).map(|v| (i, *v)))
+                .min_by_key(|(_, v)| *v)?;
+            heads[i].1 += 1;
+            if last != Some(value) {
+                last = Some(value);
+                return Some(value);
+            }
+        })
+    }
+}
+
+/// A lower bound of the distance from `p` to any point of `cell`, by the
+/// triangle inequality: the distance to the cell's centre less the cell's
+/// radius (centre to farthest corner) and 1 km for parallels not being
+/// great circles. Looser than exact, and safe everywhere, poles included.
+fn cell_lower_bound_km(p: (f64, f64), cell: Cell) -> f64 {
+    let (lat0, lon0) = (f64::from(cell.0), f64::from(cell.1));
+    let centre = (lat0 + 0.5, lon0 + 0.5);
+    let radius = [
+        (lat0, lon0),
+        (lat0 + 1.0, lon0),
+        (lat0, lon0 + 1.0),
+        (lat0 + 1.0, lon0 + 1.0),
+    ]
+    .into_iter()
+    .map(|corner| distance_km(centre, corner))
+    .fold(0.0, f64::max);
+    (distance_km(p, centre) - radius - 1.0).max(0.0)
 }
 
 fn push_once(list: &mut Vec<u32>, pos: u32) {
@@ -329,5 +420,98 @@ mod tests {
         let second = idx.search(&q);
         assert_eq!(second[0].pos, 2);
         assert!(second[0].distance_km.unwrap() > 100.0);
+    }
+
+    #[test]
+    fn cell_lower_bounds_never_exceed_a_true_distance() {
+        let points = [
+            (0.0, 0.0),
+            (51.5, -0.1),
+            (-33.9, 151.2),
+            (64.1, -21.9),
+            (10.0, 179.9),
+            (-10.0, -179.9),
+        ];
+        for p in points {
+            for lat in (-80..80).step_by(7) {
+                for lon in (-180..180).step_by(11) {
+                    let cell = (lat as i16, lon as i16);
+                    let lb = cell_lower_bound_km(p, cell);
+                    for (dy, dx) in [
+                        (0.0, 0.0),
+                        (1.0, 1.0),
+                        (0.5, 0.5),
+                        (0.0, 1.0),
+                        (1.0, 0.0),
+                        (0.5, 0.0),
+                        (0.0, 0.5),
+                    ] {
+                        let q = (f64::from(lat) + dy * 0.999, f64::from(lon) + dx * 0.999);
+                        assert!(lb <= distance_km(p, q), "{p:?} {cell:?} {q:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nearest_first_walk_matches_brute_force() {
+        // 600 listings on a spiral around Europe: more than the small-set path takes.
+        let n = 600;
+        let points: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let t = i as f64 * 0.37;
+                (
+                    48.0 + (t * 0.05).sin() * 8.0 + (i % 7) as f64 * 0.11,
+                    8.0 + (t * 0.05).cos() * 12.0 - (i % 5) as f64 * 0.13,
+                )
+            })
+            .collect();
+        let keys: Vec<(String, String)> = (0..n)
+            .map(|i| (format!("k{i:04}"), format!("id{i:04}")))
+            .collect();
+        let entries = points
+            .iter()
+            .map(|p| Entry {
+                points: vec![*p],
+                ..Default::default()
+            })
+            .collect();
+        let idx = Index::build(keys, entries);
+        let here = (50.1, 8.7);
+        let mut brute: Vec<(f64, String)> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (distance_km(here, *p), format!("id{i:04}")))
+            .filter(|(d, _)| *d <= 900.0)
+            .collect();
+        brute.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut walked = Vec::new();
+        let mut q = Query {
+            near: Some(Near {
+                lat: here.0,
+                lon: here.1,
+                radius_km: 900.0,
+            }),
+            limit: 25,
+            ..Default::default()
+        };
+        loop {
+            let hits = idx.search(&q);
+            let page = &hits[..hits.len().min(25)];
+            walked.extend(
+                page.iter()
+                    .map(|h| (h.distance_km.unwrap(), idx.key(h.pos).1.clone())),
+            );
+            if hits.len() <= 25 {
+                break;
+            }
+            let last = page.last().unwrap();
+            q.after = Some(After::Distance {
+                km: last.distance_km.unwrap(),
+                id: idx.key(last.pos).1.clone(),
+            });
+        }
+        assert_eq!(walked, brute);
     }
 }
