@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 PORT=${PORT:-18081}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --quiet
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
 mkdir -p bench/data bench/results
 db=bench/data/documents.sqlite3
 rm -f "$db" "$db-wal" "$db-shm"

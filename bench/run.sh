@@ -16,7 +16,7 @@ PORT=${PORT:-18080}
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
-cargo build --release --quiet
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
 mkdir -p bench/data bench/results
 bin=target/release/sarcoma-directory
 out=bench/results/latest.md

@@ -219,7 +219,21 @@ fn respond(doc: &Document, format: Format, bytes: Vec<u8>) -> HttpResponse {
         .body(bytes)
 }
 
+/// At most one PDF typesets per core at a time; the rest wait their turn
+/// in order. Running more at once only makes them share the cores and
+/// stretches every one of them (the p99 the benchmark watches).
+fn pdf_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
 async fn render_off_thread(doc: Document, format: Format) -> Result<HttpResponse, ApiError> {
+    let _slot = match format {
+        Format::Pdf => Some(pdf_slots().acquire().await.map_err(ApiError::internal)?),
+        _ => None,
+    };
     // Typesetting is CPU work: keep it off the async workers.
     let (doc, bytes) = web::block(move || {
         let bytes = render::render(&doc, format);

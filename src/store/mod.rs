@@ -84,11 +84,12 @@ impl ManageConnection for ConnectionManager {
             DatabaseUrl::Sqlite { path } => {
                 let mut conn =
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
-                // WAL lets readers proceed during a write; the busy timeout
-                // makes a second writer wait instead of failing; SQLite
+                // The busy timeout comes first: it makes this connection
+                // wait for a writer instead of failing, even while setting
+                // WAL (which lets readers proceed during a write). SQLite
                 // leaves foreign keys off unless asked, per connection.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
