@@ -21,6 +21,9 @@ pub struct Settings {
     pub seed_empty_database: bool,
     /// HTTP worker threads (`WORKERS`; default: one per CPU core).
     pub workers: Option<usize>,
+    /// Browser origins allowed to call the public API
+    /// (`CORS_ALLOWED_ORIGINS`, comma-separated; default: any origin).
+    pub cors_origins: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -48,7 +51,26 @@ impl Settings {
                     })?,
             ),
         };
+        let cors_origins = match var("CORS_ALLOWED_ORIGINS") {
+            None => None,
+            Some(v) if v.trim() == "*" => None,
+            Some(v) => {
+                let list: Vec<String> = v
+                    .split(',')
+                    .map(|o| o.trim().trim_end_matches('/').to_owned())
+                    .filter(|o| !o.is_empty())
+                    .collect();
+                if let Some(bad) = list
+                    .iter()
+                    .find(|o| !(o.starts_with("https://") || o.starts_with("http://")))
+                {
+                    return Err(format!("CORS_ALLOWED_ORIGINS: {bad:?} is not an origin such as https://app.example.org"));
+                }
+                Some(list)
+            }
+        };
         Ok(Self {
+            cors_origins,
             workers,
             database_url,
             bind_addr: var("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.into()),

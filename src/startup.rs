@@ -133,6 +133,7 @@ impl Application {
         );
         let spec: web::Data<String> = web::Data::new(crate::openapi::to_json(&spec_doc));
         let app_state = state.clone();
+        let cors_origins = settings.cors_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
@@ -140,7 +141,7 @@ impl Application {
                 .app_data(known_routes.clone())
                 .wrap(actix_web::middleware::from_fn(crate::http::caching::etags))
                 .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, problem_for_405))
-                .wrap(cors())
+                .wrap(cors(cors_origins.as_deref()))
                 // Path only: query strings and bodies are never logged.
                 .wrap(
                     Logger::new("%{method}xi %U %s %Dms")
@@ -187,13 +188,18 @@ impl Application {
     }
 }
 
-/// Browsers may call the public API from any origin: reads, and document
-/// generation (which needs no account). Headers a front-end needs to read
-/// (Link, ETag, Content-Disposition) are exposed.
-fn cors() -> actix_cors::Cors {
-    actix_cors::Cors::default()
-        .allow_any_origin()
-        .allowed_methods(["GET", "POST", "OPTIONS"])
+/// Browsers may call the public API (reads, and document generation,
+/// which needs no account) from any origin, or only from
+/// `CORS_ALLOWED_ORIGINS` when set. No credentials are involved. Headers a
+/// front-end needs to read (Link, ETag, Content-Disposition) are exposed.
+fn cors(origins: Option<&[String]>) -> actix_cors::Cors {
+    let cors = match origins {
+        None => actix_cors::Cors::default().allow_any_origin(),
+        Some(list) => list
+            .iter()
+            .fold(actix_cors::Cors::default(), |c, o| c.allowed_origin(o)),
+    };
+    cors.allowed_methods(["GET", "POST", "OPTIONS"])
         .allowed_headers([
             actix_web::http::header::ACCEPT,
             actix_web::http::header::CONTENT_TYPE,

@@ -166,6 +166,15 @@ pub enum Data {
 
 impl TestApp {
     pub async fn spawn(backend: Backend, data: Data) -> TestApp {
+        Self::spawn_with(backend, data, |_| {}).await
+    }
+
+    /// As `spawn`, with settings adjusted by `configure` first.
+    pub async fn spawn_with(
+        backend: Backend,
+        data: Data,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         init_logging();
         let test_db = TestDb::new(backend);
         let db = Database::connect(&test_db.url).expect("connect");
@@ -180,13 +189,15 @@ impl TestApp {
             db.migrate().expect("migrate");
             seed::load(&mut db.get().unwrap(), &doc).expect("load test data");
         }
-        let settings = Settings {
+        let mut settings = Settings {
             database_url: test_db.url.clone(),
             bind_addr: "127.0.0.1:0".into(),
             refresh_interval: Duration::from_millis(50),
             seed_empty_database: matches!(data, Data::BuiltinSeed),
             workers: Some(1),
+            cors_origins: None,
         };
+        configure(&mut settings);
         let app = Application::build(settings)
             .await
             .expect("the server starts");

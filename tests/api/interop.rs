@@ -53,6 +53,33 @@ async fn cors_preflight_and_exposed_headers(b: Backend) {
     );
 }
 
+async fn configured_origins_only(b: Backend) {
+    let app = TestApp::spawn_with(b, Data::Fixtures, |s| {
+        s.cors_origins = Some(vec!["https://allowed.example".into()])
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(Method::OPTIONS, format!("{}/v1/centres", app.address))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .send()
+    };
+    let ok = preflight("https://allowed.example").await.unwrap();
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://allowed.example"
+    );
+    let refused = preflight("https://elsewhere.example").await.unwrap();
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none(),
+        "no grant for other origins"
+    );
+}
+
 async fn etags_answer_304_until_the_data_changes(b: Backend) {
     let app = TestApp::spawn(b, Data::Fixtures).await;
     let url = format!("{}/v1/centres?country=US", app.address);
@@ -323,6 +350,7 @@ async fn cursors_before_the_purge_horizon_are_gone(b: Backend) {
 
 both_backends!(
     cors_preflight_and_exposed_headers,
+    configured_origins_only,
     etags_answer_304_until_the_data_changes,
     exports_hold_every_published_listing,
     replaying_the_feed_onto_an_export_reproduces_the_directory,
