@@ -62,6 +62,14 @@ fn meta(sources: &[Source]) -> Value {
     m
 }
 
+/// Languages as BCP 47 codings.
+fn communication(languages: &[String]) -> Value {
+    json!(languages
+        .iter()
+        .map(|l| json!({"coding": [{"system": "urn:ietf:bcp:47", "code": l}]}))
+        .collect::<Vec<_>>())
+}
+
 fn identifier(kind: &str, id: &str) -> Value {
     json!([{"system": format!("{SYSTEM}/{kind}"), "value": id}])
 }
@@ -140,11 +148,7 @@ pub fn healthcare_service(e: &CentreEntry) -> Value {
             .collect::<Vec<_>>());
     }
     if !c.languages.is_empty() {
-        v["communication"] = json!(c
-            .languages
-            .iter()
-            .map(|l| json!({"coding": [{"system": "urn:ietf:bcp:47", "code": l}]}))
-            .collect::<Vec<_>>());
+        v["communication"] = communication(&c.languages);
     }
     let t = telecom(&c.referral.phone, &c.referral.email, &c.referral.web_form);
     if !t.is_empty() {
@@ -164,11 +168,7 @@ pub fn practitioner(e: &ClinicianEntry) -> Value {
         "name": [{"text": c.name}],
     });
     if !c.languages.is_empty() {
-        v["communication"] = json!(c
-            .languages
-            .iter()
-            .map(|l| json!({"coding": [{"system": "urn:ietf:bcp:47", "code": l}]}))
-            .collect::<Vec<_>>());
+        v["communication"] = communication(&c.languages);
     }
     v
 }
