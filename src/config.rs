@@ -24,6 +24,31 @@ pub struct Settings {
     /// Browser origins allowed to call the public API
     /// (`CORS_ALLOWED_ORIGINS`, comma-separated; default: any origin).
     pub cors_origins: Option<Vec<String>>,
+    /// Browser origins allowed to call the curation endpoints
+    /// (`CURATION_CORS_ALLOWED_ORIGINS`, comma-separated; default: none,
+    /// so curation works from scripts and servers but from no web page).
+    pub curation_origins: Vec<String>,
+    /// Public problem reports accepted per client address per hour
+    /// (`REPORTS_PER_HOUR`, default 10).
+    pub reports_per_hour: usize,
+}
+
+/// A comma-separated list of origins such as `https://app.example.org`.
+fn origins(name: &str, v: &str) -> Result<Vec<String>, String> {
+    let list: Vec<String> = v
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/').to_owned())
+        .filter(|o| !o.is_empty())
+        .collect();
+    if let Some(bad) = list
+        .iter()
+        .find(|o| !(o.starts_with("https://") || o.starts_with("http://")))
+    {
+        return Err(format!(
+            "{name}: {bad:?} is not an origin such as https://app.example.org"
+        ));
+    }
+    Ok(list)
 }
 
 impl Settings {
@@ -54,23 +79,26 @@ impl Settings {
         let cors_origins = match var("CORS_ALLOWED_ORIGINS") {
             None => None,
             Some(v) if v.trim() == "*" => None,
-            Some(v) => {
-                let list: Vec<String> = v
-                    .split(',')
-                    .map(|o| o.trim().trim_end_matches('/').to_owned())
-                    .filter(|o| !o.is_empty())
-                    .collect();
-                if let Some(bad) = list
-                    .iter()
-                    .find(|o| !(o.starts_with("https://") || o.starts_with("http://")))
-                {
-                    return Err(format!("CORS_ALLOWED_ORIGINS: {bad:?} is not an origin such as https://app.example.org"));
-                }
-                Some(list)
-            }
+            Some(v) => Some(origins("CORS_ALLOWED_ORIGINS", &v)?),
+        };
+        let curation_origins = match var("CURATION_CORS_ALLOWED_ORIGINS") {
+            None => Vec::new(),
+            Some(v) => origins("CURATION_CORS_ALLOWED_ORIGINS", &v)?,
+        };
+        let reports_per_hour = match var("REPORTS_PER_HOUR") {
+            None => 10,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=10_000).contains(n))
+                .ok_or_else(|| {
+                    format!("REPORTS_PER_HOUR must be a whole number from 1 to 10000, not {v:?}")
+                })?,
         };
         Ok(Self {
             cors_origins,
+            curation_origins,
+            reports_per_hour,
             workers,
             database_url,
             bind_addr: var("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.into()),

@@ -52,6 +52,8 @@ pub struct ApiError {
     title: &'static str,
     detail: String,
     errors: Vec<FieldError>,
+    /// Extra response headers (WWW-Authenticate, ETag, Retry-After).
+    headers: Vec<(header::HeaderName, String)>,
 }
 
 const PROBLEM_BASE: &str = "https://sarcoma-directory.example/problems/";
@@ -64,7 +66,103 @@ impl ApiError {
             title,
             detail,
             errors: Vec::new(),
+            headers: Vec::new(),
         }
+    }
+
+    fn with_header(mut self, name: header::HeaderName, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// 401: no usable bearer token. `error` is RFC 6750's code, absent
+    /// when no credentials were sent at all.
+    pub fn unauthorized(error: Option<&str>, detail: impl Into<String>) -> Self {
+        let challenge = match error {
+            Some(code) => format!("Bearer realm=\"curation\", error=\"{code}\""),
+            None => "Bearer realm=\"curation\"".to_owned(),
+        };
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Authentication required",
+            detail.into(),
+        )
+        .with_header(header::WWW_AUTHENTICATE, challenge)
+    }
+
+    /// 403: authenticated, but not allowed to do this.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Forbidden",
+            detail.into(),
+        )
+    }
+
+    /// 404 for something that is not a public listing (accounts,
+    /// proposals, reports, stored entities of any status).
+    pub fn no_such(kind: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            format!("no {kind} has the id {id:?}"),
+        )
+    }
+
+    /// 409: the request conflicts with the current state.
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail.into())
+    }
+
+    /// 412: `If-Match` names a version that is no longer current.
+    pub fn precondition_failed(current_etag: &str) -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition-failed",
+            "Precondition failed",
+            format!("If-Match does not match the current version {current_etag}; read it again and retry"),
+        )
+        .with_header(header::ETAG, current_etag.to_owned())
+    }
+
+    /// 428: a change without `If-Match`.
+    pub fn precondition_required() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition-required",
+            "Precondition required",
+            "send If-Match with the ETag of the version you read".to_owned(),
+        )
+    }
+
+    /// 400: a request header is malformed.
+    pub fn bad_header(name: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut e = Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-header",
+            "Invalid request header",
+            format!("{name}: {message}"),
+        );
+        e.errors.push(FieldError {
+            field: name.to_owned(),
+            message,
+        });
+        e
+    }
+
+    /// 429: too many requests from this client; retry after `seconds`.
+    pub fn too_many_requests(seconds: u64) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-requests",
+            "Too many requests",
+            format!("too many reports from this address; try again in {seconds} s"),
+        )
+        .with_header(header::RETRY_AFTER, seconds.to_string())
     }
 
     /// 400: a query parameter is unknown, repeated or malformed.
@@ -229,10 +327,13 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
-            .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(serde_json::to_string(&self.problem()).expect("problem serialises"))
+        let mut res = HttpResponse::build(self.status);
+        res.insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+            .insert_header((header::CACHE_CONTROL, "no-store"));
+        for (name, value) in &self.headers {
+            res.insert_header((name.clone(), value.as_str()));
+        }
+        res.body(serde_json::to_string(&self.problem()).expect("problem serialises"))
     }
 }
 
@@ -242,5 +343,11 @@ impl From<StoreError> for ApiError {
             StoreError::Pool(_) => ApiError::unavailable("the database is not reachable"),
             other => ApiError::internal(other),
         }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        StoreError::Query(e).into()
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod criteria;
+pub mod curation;
 pub mod directory;
 pub mod documents;
 pub mod error;

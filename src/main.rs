@@ -1,7 +1,10 @@
-//! Command line: `serve` (default), `migrate`, `seed`, `openapi`.
+//! Command line: `serve` (default), `migrate`, `seed`, `openapi`,
+//! `create-account`, `export`, `import`, `purge-changes`.
 
 use clap::{Parser, Subcommand};
 use sarcoma_directory::config::Settings;
+use sarcoma_directory::curation::model::Role;
+use sarcoma_directory::curation::{auth, backup};
 use sarcoma_directory::directory::seed::{self, SeedDocument};
 use sarcoma_directory::startup::Application;
 use sarcoma_directory::store::Database;
@@ -29,6 +32,30 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Create a curation account and print its API token (shown only once).
+    CreateAccount {
+        /// Shown publicly in listings' history.
+        #[arg(long)]
+        name: String,
+        /// curator, reviewer or admin.
+        #[arg(long)]
+        role: String,
+        /// Days until the token expires (default: no expiry).
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// Write the whole database (directory, accounts, proposals, audit
+    /// trail, reports, change feed) as JSON.
+    Export {
+        /// Output file (default: standard output).
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+    /// Restore an export into an empty database (either backend).
+    Import {
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
     /// Drop change-feed history before a feed position; clients holding
     /// older cursors then get 410 and re-export.
     PurgeChanges {
@@ -80,6 +107,65 @@ async fn main() -> anyhow::Result<()> {
             let mut conn = db.get()?;
             let n = sarcoma_directory::interop::changes::purge(&mut conn, before)?;
             println!("purged {n} change(s) before position {before}");
+        }
+        Command::CreateAccount {
+            name,
+            role,
+            expires_in_days,
+        } => {
+            let role = Role::from_code(&role)
+                .ok_or_else(|| anyhow::anyhow!("--role must be curator, reviewer or admin"))?;
+            if name.trim().is_empty() || name.chars().count() > 100 {
+                anyhow::bail!("--name must be 1 to 100 characters");
+            }
+            if expires_in_days.is_some_and(|d| !(1..=3650).contains(&d)) {
+                anyhow::bail!("--expires-in-days must be from 1 to 3650");
+            }
+            let db = Database::connect(&settings.database_url)?;
+            db.migrate()?;
+            let mut conn = db.get()?;
+            let (account, token) = auth::create_account(
+                &mut conn,
+                &name,
+                role,
+                auth::expiry_in_days(expires_in_days),
+            )?;
+            eprintln!(
+                "created {} account {} ({}); its token, shown only now:",
+                account.role.code(),
+                account.id,
+                account.display_name
+            );
+            println!("{}", token.token);
+        }
+        Command::Export { file } => {
+            let db = Database::connect(&settings.database_url)?;
+            db.migrate()?;
+            let mut conn = db.get()?;
+            let backup = backup::export(&mut conn)?;
+            let json = serde_json::to_string_pretty(&backup)?;
+            match file {
+                Some(path) => std::fs::write(path, json + "\n")?,
+                None => println!("{json}"),
+            }
+        }
+        Command::Import { file } => {
+            let text = std::fs::read_to_string(&file)?;
+            let backup: backup::Backup = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not a backup: {e}", file.display()))?;
+            let db = Database::connect(&settings.database_url)?;
+            db.migrate()?;
+            let mut conn = db.get()?;
+            backup::import(&mut conn, &backup)?;
+            println!(
+                "imported {} centres, {} clinicians, {} facts, {} accounts, {} proposals, {} audit entries",
+                backup.centres.len(),
+                backup.clinicians.len(),
+                backup.facts.len(),
+                backup.accounts.len(),
+                backup.proposals.len(),
+                backup.audit_log.len()
+            );
         }
         Command::Openapi => unreachable!("handled above"),
     }

@@ -28,10 +28,34 @@ parameters are rejected, never ignored.",
         (name = "interop", description = "Bulk exports and the change feed, for directories and apps that keep a copy"),
         (name = "fhir", description = "Read-only FHIR R4 (JSON): Organization, Location, HealthcareService, Practitioner, PractitionerRole; see /fhir/metadata"),
         (name = "operations", description = "Liveness and readiness"),
+        (name = "curation", description = "For volunteer curators, reviewers and administrators (bearer token). Every change is a proposal with a reason and sources, applied only when another reviewer approves it; changes need If-Match with the ETag read."),
     ),
     components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
+
+/// The curation endpoints' `bearer` security scheme.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`sdt_...`) from `sarcoma-directory create-account` or an \
+                         administrator; send `Authorization: Bearer TOKEN`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The full document, as served at `/openapi.json`.
 pub fn spec() -> utoipa::openapi::OpenApi {

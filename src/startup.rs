@@ -21,14 +21,16 @@ use crate::directory::seed::{self, SeedDocument};
 use crate::directory::snapshot::Snapshot;
 use crate::documents::routes as documents;
 use crate::http::{fallback, ops};
-use crate::interop;
 use crate::store::{data_version, Database};
+use crate::{curation, interop};
 
 /// Shared by every worker.
 pub struct AppState {
     pub db: Database,
     /// Document templates with their JSON Schemas, built once.
     pub templates: Vec<crate::documents::routes::TemplateInfo>,
+    /// Public problem reports per client address.
+    pub report_limiter: crate::curation::reports::RateLimiter,
     directory: ArcSwap<Snapshot>,
 }
 
@@ -71,7 +73,33 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(interop::export::centres_csv)
             .service(interop::export::clinicians_ndjson)
             .service(interop::export::clinicians_csv)
-            .service(interop::changes::list_changes),
+            .service(interop::changes::list_changes)
+            .service(curation::audit::centre_history)
+            .service(curation::audit::clinician_history)
+            .service(curation::reports::report_centre)
+            .service(curation::reports::report_clinician)
+            .service(curation::accounts::me)
+            .service(curation::accounts::list_accounts)
+            .service(curation::accounts::create_account)
+            .service(curation::accounts::get_account)
+            .service(curation::accounts::change_account)
+            .service(curation::accounts::issue_token)
+            .service(curation::accounts::revoke_token)
+            .service(curation::listings::stored_centre)
+            .service(curation::listings::stored_clinician)
+            .service(curation::listings::stored_fact)
+            .service(curation::listings::verify_centre)
+            .service(curation::listings::verify_clinician)
+            .service(curation::proposals::create_proposal)
+            .service(curation::proposals::list_proposals)
+            .service(curation::proposals::get_proposal)
+            .service(curation::proposals::approve_proposal)
+            .service(curation::proposals::reject_proposal)
+            .service(curation::proposals::withdraw_proposal)
+            .service(curation::audit::audit_log_page)
+            .service(curation::queue::review_queue)
+            .service(curation::reports::list_reports)
+            .service(curation::reports::resolve_report),
     )
     .service(
         scope::scope("/fhir")
@@ -121,6 +149,10 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             templates: documents::template_infos(&spec_doc),
+            report_limiter: curation::reports::RateLimiter::new(
+                settings.reports_per_hour,
+                std::time::Duration::from_secs(3600),
+            ),
             directory: ArcSwap::from_pointee(snapshot),
         });
         let listener = TcpListener::bind(&settings.bind_addr)
@@ -133,7 +165,10 @@ impl Application {
         );
         let spec: web::Data<String> = web::Data::new(crate::openapi::to_json(&spec_doc));
         let app_state = state.clone();
-        let cors_origins = settings.cors_origins.clone();
+        let cors_policy = std::sync::Arc::new(CorsPolicy {
+            public: settings.cors_origins.clone(),
+            curation: settings.curation_origins.clone(),
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
@@ -141,7 +176,7 @@ impl Application {
                 .app_data(known_routes.clone())
                 .wrap(actix_web::middleware::from_fn(crate::http::caching::etags))
                 .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, problem_for_405))
-                .wrap(cors(cors_origins.as_deref()))
+                .wrap(cors(cors_policy.clone()))
                 // Path only: query strings and bodies are never logged.
                 .wrap(
                     Logger::new("%{method}xi %U %s %Dms")
@@ -188,27 +223,50 @@ impl Application {
     }
 }
 
-/// Browsers may call the public API (reads, and document generation,
-/// which needs no account) from any origin, or only from
-/// `CORS_ALLOWED_ORIGINS` when set. No credentials are involved. Headers a
-/// front-end needs to read (Link, ETag, Content-Disposition) are exposed.
-fn cors(origins: Option<&[String]>) -> actix_cors::Cors {
-    let cors = match origins {
-        None => actix_cors::Cors::default().allow_any_origin(),
-        Some(list) => list
-            .iter()
-            .fold(actix_cors::Cors::default(), |c, o| c.allowed_origin(o)),
-    };
-    cors.allowed_methods(["GET", "POST", "OPTIONS"])
+/// Which browser origins may call what.
+struct CorsPolicy {
+    /// Public API (reads, documents, problem reports): `None` is any origin.
+    public: Option<Vec<String>>,
+    /// `/v1/curation/...`: only these origins (none by default).
+    curation: Vec<String>,
+}
+
+impl CorsPolicy {
+    fn allows(&self, origin: &[u8], path: &str) -> bool {
+        let listed = |list: &[String]| list.iter().any(|o| o.as_bytes() == origin);
+        if path.starts_with("/v1/curation/") {
+            listed(&self.curation)
+        } else {
+            self.public.as_deref().is_none_or(listed)
+        }
+    }
+}
+
+/// Browsers may call the public API (reads, document generation and
+/// problem reports, which need no account) from any origin, or only from
+/// `CORS_ALLOWED_ORIGINS` when set; the curation endpoints only from
+/// `CURATION_CORS_ALLOWED_ORIGINS`. Tokens travel in `Authorization`, not
+/// cookies, so no credentials mode is involved. Headers a front-end needs
+/// to read (Link, ETag, Content-Disposition, Location, Retry-After) are
+/// exposed.
+fn cors(policy: std::sync::Arc<CorsPolicy>) -> actix_cors::Cors {
+    use actix_web::http::header;
+    actix_cors::Cors::default()
+        .allowed_origin_fn(move |origin, head| policy.allows(origin.as_bytes(), head.uri.path()))
+        .allowed_methods(["GET", "POST", "PATCH", "DELETE", "OPTIONS"])
         .allowed_headers([
-            actix_web::http::header::ACCEPT,
-            actix_web::http::header::CONTENT_TYPE,
-            actix_web::http::header::IF_NONE_MATCH,
+            header::ACCEPT,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            header::IF_MATCH,
+            header::AUTHORIZATION,
         ])
         .expose_headers([
-            actix_web::http::header::LINK,
-            actix_web::http::header::ETAG,
-            actix_web::http::header::CONTENT_DISPOSITION,
+            header::LINK,
+            header::ETAG,
+            header::CONTENT_DISPOSITION,
+            header::LOCATION,
+            header::RETRY_AFTER,
         ])
         .max_age(3600)
 }
@@ -244,11 +302,22 @@ async fn refresh_forever(state: web::Data<AppState>, every: std::time::Duration)
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        if let Err(e) = state.refresh().await {
+            log::warn!("directory refresh failed, serving the previous version: {e}");
+        }
+    }
+}
+
+impl AppState {
+    /// Rebuilds the snapshot when the data version moved (or the day
+    /// changed). Writes call it before answering, so this node reads its
+    /// own writes at once; other nodes see them at their next poll.
+    pub async fn refresh(&self) -> Result<(), crate::store::StoreError> {
         let (current, evaluated_on) = {
-            let s = state.snapshot();
+            let s = self.snapshot();
             (s.version, s.evaluated_on)
         };
-        let result = state
+        let loaded = self
             .db
             .run(move |conn| {
                 // A new day can turn current facts stale, so it rebuilds too.
@@ -258,14 +327,14 @@ async fn refresh_forever(state: web::Data<AppState>, every: std::time::Duration)
                 }
                 Snapshot::load(conn).map(Some)
             })
-            .await;
-        match result {
-            Ok(Some(snapshot)) => {
+            .await?;
+        if let Some(snapshot) = loaded {
+            // Two refreshes may race; never replace a newer snapshot.
+            if snapshot.version >= self.snapshot().version {
                 log::info!("directory refreshed to data version {}", snapshot.version);
-                state.directory.store(Arc::new(snapshot));
+                self.directory.store(Arc::new(snapshot));
             }
-            Ok(None) => {}
-            Err(e) => log::warn!("directory refresh failed, serving the previous version: {e}"),
         }
+        Ok(())
     }
 }

@@ -11,8 +11,18 @@ use crate::directory::model::*;
 use crate::store::schema::{affiliations, centres, clinicians, facts};
 use crate::store::StoreError;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = centres)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = centres, treat_none_as_null = true)]
 pub struct CentreRow {
     pub id: String,
     pub name: String,
@@ -46,8 +56,18 @@ pub struct CentreRow {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = clinicians)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = clinicians, treat_none_as_null = true)]
 pub struct ClinicianRow {
     pub id: String,
     pub name: String,
@@ -67,7 +87,9 @@ pub struct ClinicianRow {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize,
+)]
 #[diesel(table_name = affiliations)]
 pub struct AffiliationRow {
     pub clinician_id: String,
@@ -76,8 +98,18 @@ pub struct AffiliationRow {
     pub sources: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = facts)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = facts, treat_none_as_null = true)]
 pub struct FactRow {
     pub id: String,
     pub subject_kind: String,
@@ -91,6 +123,7 @@ pub struct FactRow {
     pub attestation: String,
     pub note: Option<String>,
     pub recorded_at: String,
+    pub revision: i64,
 }
 
 fn json<T: Serialize>(value: &T) -> String {
@@ -297,6 +330,7 @@ impl FactRow {
             attestation: f.attestation.code().to_owned(),
             note: f.note.clone(),
             recorded_at: now.to_owned(),
+            revision: 1,
         }
     }
 

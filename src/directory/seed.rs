@@ -11,6 +11,8 @@ use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
 
+use crate::curation::audit::{self, Attribution};
+use crate::curation::entities::Entity;
 use crate::directory::model::*;
 use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
 use crate::directory::text::fold;
@@ -58,38 +60,19 @@ impl SeedDocument {
         for c in &self.centres {
             let at = format!("centre {}", c.id);
             check_slug(&at, &c.id, &mut ids, &mut out);
-            if c.name.trim().is_empty() {
-                out.push(format!("{at}: name is empty"));
-            }
             if !names.insert((fold(&c.name), c.address.country.clone())) {
                 out.push(format!(
                     "{at}: another centre in {} has the same name",
                     c.address.country
                 ));
             }
-            check_address(&at, &c.address, &mut out);
-            if let Some(p) = &c.coordinates {
-                let in_range = (-90.0..=90.0).contains(&p.lat) && (-180.0..=180.0).contains(&p.lon);
-                if !in_range {
-                    out.push(format!("{at}: coordinates out of range"));
-                }
-                if p.source.trim().is_empty() {
-                    out.push(format!("{at}: coordinates have no source"));
-                }
-            }
-            check_sources(&at, &c.sources, &mut out);
-            check_verification(&at, &c.verification, today, &mut out);
+            prefixed(&at, centre_problems(c, today), &mut out);
         }
         let centre_ids: HashSet<&str> = self.centres.iter().map(|c| c.id.as_str()).collect();
         for c in &self.clinicians {
             let at = format!("clinician {}", c.id);
             check_slug(&at, &c.id, &mut ids, &mut out);
-            if c.name.trim().is_empty() {
-                out.push(format!("{at}: name is empty"));
-            }
-            check_sources(&at, &c.sources, &mut out);
-            check_verification(&at, &c.verification, today, &mut out);
-            let mut seen = HashSet::new();
+            prefixed(&at, clinician_problems(c, today), &mut out);
             for a in &c.affiliations {
                 if !centre_ids.contains(a.centre_id.as_str()) {
                     out.push(format!(
@@ -97,10 +80,6 @@ impl SeedDocument {
                         a.centre_id
                     ));
                 }
-                if !seen.insert(&a.centre_id) {
-                    out.push(format!("{at}: two affiliations to {}", a.centre_id));
-                }
-                check_sources(&format!("{at} at {}", a.centre_id), &a.sources, &mut out);
             }
         }
         let clinician_ids: HashSet<&str> = self.clinicians.iter().map(|c| c.id.as_str()).collect();
@@ -118,16 +97,82 @@ impl SeedDocument {
                     f.subject.id
                 ));
             }
-            if let Err(e) = check_fact_value(f.metric, f.value) {
-                out.push(format!("{at}: {e}"));
-            }
-            if f.as_of > today {
-                out.push(format!("{at}: as_of {} is in the future", f.as_of));
-            }
-            check_sources(&at, std::slice::from_ref(&f.source), &mut out);
+            prefixed(&at, fact_problems(f, today), &mut out);
         }
         out
     }
+}
+
+fn prefixed(at: &str, problems: Vec<String>, out: &mut Vec<String>) {
+    out.extend(problems.into_iter().map(|p| format!("{at}: {p}")));
+}
+
+/// What is wrong with one centre on its own (its id, name, address,
+/// position, sources and verification); references are checked by the
+/// caller, which knows what else exists.
+pub fn centre_problems(c: &Centre, today: NaiveDate) -> Vec<String> {
+    let mut out = Vec::new();
+    if !is_slug(&c.id) {
+        out.push("id must be lowercase letters, digits and single hyphens".into());
+    }
+    if c.name.trim().is_empty() {
+        out.push("name is empty".into());
+    }
+    check_address("address", &c.address, &mut out);
+    if let Some(p) = &c.coordinates {
+        let in_range = (-90.0..=90.0).contains(&p.lat) && (-180.0..=180.0).contains(&p.lon);
+        if !in_range {
+            out.push("coordinates out of range".into());
+        }
+        if p.source.trim().is_empty() {
+            out.push("coordinates have no source".into());
+        }
+    }
+    check_sources("sources", &c.sources, &mut out);
+    check_verification("verification", &c.verification, today, &mut out);
+    out
+}
+
+/// What is wrong with one clinician on its own, affiliations included
+/// (but not whether their centres exist).
+pub fn clinician_problems(c: &Clinician, today: NaiveDate) -> Vec<String> {
+    let mut out = Vec::new();
+    if !is_slug(&c.id) {
+        out.push("id must be lowercase letters, digits and single hyphens".into());
+    }
+    if c.name.trim().is_empty() {
+        out.push("name is empty".into());
+    }
+    check_sources("sources", &c.sources, &mut out);
+    check_verification("verification", &c.verification, today, &mut out);
+    let mut seen = HashSet::new();
+    for a in &c.affiliations {
+        if !seen.insert(&a.centre_id) {
+            out.push(format!("two affiliations to {}", a.centre_id));
+        }
+        check_sources(
+            &format!("affiliation to {}", a.centre_id),
+            &a.sources,
+            &mut out,
+        );
+    }
+    out
+}
+
+/// What is wrong with one fact on its own (not whether its subject exists).
+pub fn fact_problems(f: &Fact, today: NaiveDate) -> Vec<String> {
+    let mut out = Vec::new();
+    if !is_slug(&f.id) {
+        out.push("id must be lowercase letters, digits and single hyphens".into());
+    }
+    if let Err(e) = check_fact_value(f.metric, f.value) {
+        out.push(e);
+    }
+    if f.as_of > today {
+        out.push(format!("as_of {} is in the future", f.as_of));
+    }
+    check_sources("source", std::slice::from_ref(&f.source), &mut out);
+    out
 }
 
 /// Whether a value fits its metric: counts are whole and not negative,
@@ -158,11 +203,6 @@ pub fn is_slug(id: &str) -> bool {
 }
 
 fn check_slug<'a>(at: &str, id: &'a str, ids: &mut HashSet<&'a str>, out: &mut Vec<String>) {
-    if !is_slug(id) {
-        out.push(format!(
-            "{at}: id must be lowercase letters, digits and single hyphens"
-        ));
-    }
     if !ids.insert(id) {
         out.push(format!("{at}: duplicate id"));
     }
@@ -238,6 +278,7 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
             diesel::insert_into(centres::table)
                 .values(CentreRow::from_model(c, &now))
                 .execute(conn)?;
+            imported(conn, Entity::Centre(c.clone()), &now)?;
             if c.status == ListingStatus::Published {
                 created.push(("centre", &c.id));
             }
@@ -257,6 +298,7 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
                     .values(AffiliationRow::from_model(&c.id, a))
                     .execute(conn)?;
             }
+            imported(conn, Entity::Clinician(c.clone()), &now)?;
             if c.status == ListingStatus::Published {
                 created.push(("clinician", &c.id));
                 touched.extend(
@@ -276,6 +318,7 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
             diesel::insert_into(facts::table)
                 .values(FactRow::from_model(f, &now))
                 .execute(conn)?;
+            imported(conn, Entity::Fact(f.clone()), &now)?;
             touched.push((f.subject.kind.code(), f.subject.id.clone()));
             report.facts += 1;
         }
@@ -285,6 +328,18 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
         }
         Ok(report)
     })
+}
+
+/// The audit trail's first entry for an imported entity: its content at
+/// revision 1, attributed to no account.
+fn imported(conn: &mut DbConnection, entity: Entity, now: &str) -> Result<(), StoreError> {
+    let by = Attribution {
+        proposal_id: None,
+        proposed_by: None,
+        approved_by: None,
+        at: now,
+    };
+    audit::record(conn, "imported", 1, None, Some(&entity), &by)
 }
 
 /// Writes the change feed rows for one load: `created` for new published

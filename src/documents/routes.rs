@@ -8,8 +8,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -21,8 +19,8 @@ use crate::documents::model::Document;
 use crate::documents::render;
 use crate::documents::templates::common::Target;
 use crate::documents::templates::*;
-use crate::error::{ApiError, FieldError, Problem};
-use crate::http::params;
+use crate::error::{ApiError, Problem};
+use crate::http::{body, params};
 use crate::startup::AppState;
 
 /// Largest accepted request body.
@@ -46,95 +44,6 @@ fn choose(req: &HttpRequest) -> Result<Format, ApiError> {
             "Accept names no format offered: application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, text/html, text/markdown, text/plain",
         ),
     })
-}
-
-/// Reads a JSON body of at most [`MAX_BODY_BYTES`].
-async fn read_json<T: DeserializeOwned>(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-) -> Result<T, ApiError> {
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mt| {
-            let mt = mt.trim().to_ascii_lowercase();
-            mt == "application/json" || mt.ends_with("+json")
-        });
-    if !is_json {
-        return Err(ApiError::unsupported_media_type(
-            "send the fields as application/json",
-        ));
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::bad_body("the request body could not be read"))?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ApiError::payload_too_large(MAX_BODY_BYTES));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let de = &mut serde_json::Deserializer::from_slice(&body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        // serde's messages can quote the value sent; they go to the client
-        // only, never to the log.
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let msg = inner.to_string();
-                if msg.starts_with("unknown field `") {
-                    // The path already ends with the unknown field's name.
-                    ApiError::bad_field(&path, "unknown field; see /v1/templates for the fields")
-                } else {
-                    let msg = msg.split(" at line ").next().unwrap_or_default().to_owned();
-                    ApiError::validation(vec![FieldError {
-                        field: path,
-                        message: msg,
-                    }])
-                }
-            }
-            _ => ApiError::bad_body("the body is not well-formed JSON"),
-        }
-    })
-}
-
-/// validator's nested errors as `patient.name`-style field paths.
-fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
-    fn walk(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
-        for (field, kind) in errors.errors() {
-            let path = if prefix.is_empty() {
-                field.to_string()
-            } else {
-                format!("{prefix}.{field}")
-            };
-            match kind {
-                validator::ValidationErrorsKind::Field(list) => {
-                    for e in list {
-                        let message = e.message.as_ref().map_or_else(
-                            || format!("is not valid ({})", e.code),
-                            |m| m.to_string(),
-                        );
-                        out.push(FieldError {
-                            field: path.clone(),
-                            message,
-                        });
-                    }
-                }
-                validator::ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
-                validator::ValidationErrorsKind::List(items) => {
-                    for (i, inner) in items {
-                        walk(&format!("{path}[{i}]"), inner, out);
-                    }
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk("", errors, &mut out);
-    out.sort_by(|a, b| a.field.cmp(&b.field));
-    out
 }
 
 fn resolve_target(snapshot: &Snapshot, t: &TargetRef) -> Result<Option<Target>, ApiError> {
@@ -245,7 +154,7 @@ async fn render_off_thread(doc: Document, format: Format) -> Result<HttpResponse
 }
 
 /// The shared path of every `POST /v1/documents/...` handler.
-async fn generate<T: DeserializeOwned + Validate>(
+async fn generate<T: serde::de::DeserializeOwned + Validate>(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
@@ -253,9 +162,8 @@ async fn generate<T: DeserializeOwned + Validate>(
     build: fn(&T, &Ctx) -> Document,
 ) -> Result<HttpResponse, ApiError> {
     let format = choose(&req)?;
-    let body: T = read_json(&req, payload).await?;
-    body.validate()
-        .map_err(|e| ApiError::validation(field_errors(&e)))?;
+    let body: T = body::read_json(&req, payload, MAX_BODY_BYTES, "/v1/templates").await?;
+    body::validate(&body)?;
     let snapshot = state.snapshot();
     let ctx = Ctx {
         today: chrono::Utc::now().date_naive(),

@@ -22,7 +22,9 @@ const POLICY: &str = "public, no-cache";
 
 /// Paths whose GET answers come only from the snapshot and the request.
 fn cacheable(path: &str) -> bool {
-    path.starts_with("/v1/") || path.starts_with("/fhir/") || path == "/openapi.json"
+    (path.starts_with("/v1/") && !path.starts_with("/v1/curation/"))
+        || path.starts_with("/fhir/")
+        || path == "/openapi.json"
 }
 
 fn etag_for(req: &ServiceRequest) -> Option<String> {

@@ -172,6 +172,24 @@ impl Database {
         .map_err(|e| StoreError::Blocking(e.to_string()))?
     }
 
+    /// As [`Database::run`], for work that fails with the caller's own
+    /// error type (curation writes return HTTP-level refusals from inside
+    /// their transaction).
+    pub async fn run_with<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(StoreError::from)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Blocking(e.to_string()))?
+    }
+
     /// Applies pending migrations of this backend. On PostgreSQL an advisory
     /// lock keeps several API nodes starting at once from racing.
     pub fn migrate(&self) -> Result<(), StoreError> {
@@ -198,6 +216,25 @@ impl Database {
         self.get()?.batch_execute("SELECT 1")?;
         Ok(())
     }
+}
+
+/// The current time as stored: RFC 3339 in UTC to the second, so that
+/// text order is time order on both backends.
+pub fn now_text() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Takes the database's write lock for the rest of the transaction: call it
+/// first in every curation write. One row every writer updates serialises
+/// writers on both backends (SQLite would otherwise fail a read-then-write
+/// transaction with SQLITE_BUSY; PostgreSQL would let two read the same
+/// revision), so checks made after it see the latest committed state.
+pub fn lock_writes(conn: &mut DbConnection) -> Result<(), StoreError> {
+    use schema::directory_state::dsl::*;
+    diesel::update(directory_state.filter(id.eq(1)))
+        .set(changes_purged_before.eq(changes_purged_before))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The counter every public-visible write bumps inside its transaction.

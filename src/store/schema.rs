@@ -80,6 +80,7 @@ diesel::table! {
         attestation -> Text,
         note -> Nullable<Text>,
         recorded_at -> Text,
+        revision -> BigInt,
     }
 }
 
@@ -120,3 +121,96 @@ diesel::table! {
         changed_at -> Text,
     }
 }
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        display_name -> Text,
+        role -> Text,
+        active -> Bool,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        account_id -> Text,
+        token_hash -> Text,
+        label -> Nullable<Text>,
+        created_at -> Text,
+        expires_at -> Nullable<Text>,
+        revoked_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> BigInt,
+        entity_kind -> Text,
+        entity_id -> Text,
+        action -> Text,
+        payload -> Nullable<Text>,
+        base_revision -> Nullable<BigInt>,
+        changed_fields -> Text,
+        reason -> Text,
+        sources -> Text,
+        status -> Text,
+        proposed_by -> Text,
+        proposed_at -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        revision -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        entity_kind -> Text,
+        entity_id -> Text,
+        action -> Text,
+        entity_revision -> BigInt,
+        proposal_id -> Nullable<BigInt>,
+        proposed_by -> Nullable<Text>,
+        approved_by -> Nullable<Text>,
+        at -> Text,
+        fields -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    verifications (id) {
+        id -> BigInt,
+        entity_kind -> Text,
+        entity_id -> Text,
+        method -> Text,
+        verified_on -> Text,
+        next_review_due -> Text,
+        source -> Text,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Text,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        entity_kind -> Text,
+        entity_id -> Text,
+        category -> Text,
+        details -> Text,
+        status -> Text,
+        created_at -> Text,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Nullable<Text>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(accounts, api_tokens);

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use sarcoma_directory::config::Settings;
+use sarcoma_directory::curation::auth;
+use sarcoma_directory::curation::model::Role;
 use sarcoma_directory::directory::seed::{self, SeedDocument};
 use sarcoma_directory::startup::Application;
 use sarcoma_directory::store::{Database, DatabaseUrl};
@@ -107,7 +109,8 @@ pub struct TestApp {
     pub db_url: DatabaseUrl,
     pub client: reqwest::Client,
     pub db: Database,
-    _test_db: TestDb,
+    /// The database's owner; `None` on a peer node sharing another's.
+    _test_db: Option<TestDb>,
 }
 
 pub struct Response {
@@ -196,6 +199,8 @@ impl TestApp {
             seed_empty_database: matches!(data, Data::BuiltinSeed),
             workers: Some(1),
             cors_origins: None,
+            curation_origins: Vec::new(),
+            reports_per_hour: 10,
         };
         configure(&mut settings);
         let app = Application::build(settings)
@@ -211,7 +216,74 @@ impl TestApp {
                 .build()
                 .unwrap(),
             db,
-            _test_db: test_db,
+            _test_db: Some(test_db),
+        }
+    }
+
+    /// A second API node over this app's database (several stateless nodes
+    /// over one PostgreSQL), with default settings otherwise.
+    pub async fn spawn_peer(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings {
+            database_url: self.db_url.clone(),
+            bind_addr: "127.0.0.1:0".into(),
+            refresh_interval: Duration::from_millis(sarcoma_directory::config::DEFAULT_REFRESH_MS),
+            seed_empty_database: false,
+            workers: Some(1),
+            cors_origins: None,
+            curation_origins: Vec::new(),
+            reports_per_hour: 10,
+        };
+        configure(&mut settings);
+        let app = Application::build(settings).await.expect("the peer starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            db_url: self.db_url.clone(),
+            client: self.client.clone(),
+            db: Database::connect(&self.db_url).expect("connect"),
+            _test_db: None,
+        }
+    }
+
+    /// Creates an account through the library (as the CLI does); its token.
+    pub fn account(&self, name: &str, role: Role) -> String {
+        let (_, token) = auth::create_account(&mut self.db.get().unwrap(), name, role, None)
+            .expect("create an account");
+        token.token
+    }
+
+    /// Sends `body` (JSON) with a bearer token and optional If-Match.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.address, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(m) = if_match {
+            req = req.header("If-Match", m);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("the server answers");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.expect("a body").to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Response {
+            status,
+            headers,
+            text,
+            bytes,
         }
     }
 

@@ -5,10 +5,13 @@
 
 mod helpers;
 
+mod backup;
 mod centres;
 mod client;
 mod clinicians;
 mod criteria;
+mod curation;
+mod curation_security;
 mod documents;
 mod errors;
 mod fhir;

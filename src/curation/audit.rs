@@ -1,0 +1,358 @@
+//! The audit trail: one row for every applied change, with who proposed
+//! and who approved it, the proposal, and the entity before and after.
+//! Reviewers read it whole; the public reads a listing's history (dates,
+//! fields and display names only).
+
+use std::collections::HashMap;
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::curation::auth::Caller;
+use crate::curation::entities::{changed_fields, Entity};
+use crate::curation::etag::private_json;
+use crate::curation::model::*;
+use crate::error::{ApiError, Problem};
+use crate::http::params;
+use crate::startup::AppState;
+use crate::store::schema::{accounts, audit_log};
+use crate::store::{DbConnection, StoreError};
+
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize,
+)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub entity_kind: String,
+    pub entity_id: String,
+    pub action: String,
+    pub entity_revision: i64,
+    pub proposal_id: Option<i64>,
+    pub proposed_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub at: String,
+    pub fields: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+struct NewAuditRow<'a> {
+    entity_kind: &'a str,
+    entity_id: &'a str,
+    action: &'a str,
+    entity_revision: i64,
+    proposal_id: Option<i64>,
+    proposed_by: Option<&'a str>,
+    approved_by: Option<&'a str>,
+    at: &'a str,
+    fields: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+/// Who and why, for one audit row.
+pub struct Attribution<'a> {
+    pub proposal_id: Option<i64>,
+    pub proposed_by: Option<&'a str>,
+    pub approved_by: Option<&'a str>,
+    pub at: &'a str,
+}
+
+/// Appends one row for the change from `before` to `after` (either may be
+/// absent, not both); call inside the change's transaction.
+pub fn record(
+    conn: &mut DbConnection,
+    action: &str,
+    revision: i64,
+    before: Option<&Entity>,
+    after: Option<&Entity>,
+    by: &Attribution,
+) -> Result<(), StoreError> {
+    let subject = after.or(before).expect("a change has a before or an after");
+    let (kind, id) = (subject.kind(), subject.id().to_owned());
+    let before = before.map(Entity::to_json);
+    let after = after.map(Entity::to_json);
+    let fields = changed_fields(before.as_ref(), after.as_ref());
+    diesel::insert_into(audit_log::table)
+        .values(NewAuditRow {
+            entity_kind: kind.code(),
+            entity_id: &id,
+            action,
+            entity_revision: revision,
+            proposal_id: by.proposal_id,
+            proposed_by: by.proposed_by,
+            approved_by: by.approved_by,
+            at: by.at,
+            fields: serde_json::to_string(&fields).expect("strings serialise"),
+            before_json: before.map(|v| v.to_string()),
+            after_json: after.map(|v| v.to_string()),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The content of `kind id` at `revision`, from the audit trail: the state
+/// after the change that produced it, or (for the state a seed import or
+/// an older database left) the state before the change that followed it.
+pub fn content_at(
+    conn: &mut DbConnection,
+    kind: EntityKind,
+    id: &str,
+    revision: i64,
+) -> Result<Option<Entity>, StoreError> {
+    let rows: Vec<AuditRow> = audit_log::table
+        .filter(audit_log::entity_kind.eq(kind.code()))
+        .filter(audit_log::entity_id.eq(id))
+        .filter(audit_log::entity_revision.eq_any([revision, revision + 1]))
+        .order(audit_log::seq)
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    let after = rows
+        .iter()
+        .find(|r| r.entity_revision == revision)
+        .and_then(|r| r.after_json.as_deref());
+    let before_next = rows
+        .iter()
+        .find(|r| r.entity_revision == revision + 1)
+        .and_then(|r| r.before_json.as_deref());
+    after
+        .or(before_next)
+        .map(|text| Entity::from_stored_json(kind, text))
+        .transpose()
+}
+
+fn names(
+    conn: &mut DbConnection,
+    rows: &[AuditRow],
+) -> Result<HashMap<String, String>, StoreError> {
+    let mut ids: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| [r.proposed_by.as_deref(), r.approved_by.as_deref()])
+        .flatten()
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(accounts::table
+        .filter(accounts::id.eq_any(ids))
+        .select((accounts::id, accounts::display_name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+fn entry(row: AuditRow, names: &HashMap<String, String>) -> Result<AuditEntry, StoreError> {
+    let person = |id: Option<String>| {
+        id.map(|id| Person {
+            display_name: names.get(&id).cloned().unwrap_or_default(),
+            id,
+        })
+    };
+    let json = |t: Option<String>| -> Result<Option<serde_json::Value>, StoreError> {
+        t.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    };
+    Ok(AuditEntry {
+        seq: row.seq,
+        kind: EntityKind::from_code(&row.entity_kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("audit kind {:?}", row.entity_kind)))?,
+        fields: serde_json::from_str(&row.fields)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        before: json(row.before_json)?,
+        after: json(row.after_json)?,
+        entity_id: row.entity_id,
+        action: row.action,
+        revision: row.entity_revision,
+        proposal_id: row.proposal_id,
+        proposed_by: person(row.proposed_by),
+        approved_by: person(row.approved_by),
+        at: row.at,
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// `centre`, `clinician` or `fact`; with `entity_id`, one entity's trail.
+    kind: Option<String>,
+    entity_id: Option<String>,
+    /// Changes this account proposed or approved.
+    account: Option<String>,
+    /// 1 to 500, default 100.
+    limit: Option<String>,
+    /// From the previous page's `next_cursor`.
+    cursor: Option<String>,
+}
+
+/// The audit trail, oldest first, by entity and/or by account (reviewers).
+#[utoipa::path(
+    tag = "curation",
+    params(AuditParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = AuditPage),
+        (status = 400, description = "A parameter is unknown or malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs the reviewer role", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/curation/audit")]
+pub async fn audit_log_page(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Reviewer)?;
+    let p: AuditParams = params::parse(req.query_string())?;
+    let kind = p
+        .kind
+        .as_deref()
+        .map(|k| {
+            EntityKind::from_code(k)
+                .ok_or_else(|| ApiError::bad_parameter("kind", "must be centre, clinician or fact"))
+        })
+        .transpose()?;
+    if p.entity_id.is_some() && kind.is_none() {
+        return Err(ApiError::bad_parameter("entity_id", "give kind too"));
+    }
+    let limit = i64::from(params::bounded_int(
+        "limit",
+        p.limit.as_deref(),
+        100,
+        1,
+        500,
+    )?);
+    let after =
+        match p.cursor.as_deref() {
+            Some(raw) => raw.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                ApiError::bad_parameter("cursor", "not a cursor this endpoint gave")
+            })?,
+            None => 0,
+        };
+    let page = state
+        .db
+        .run(move |conn| {
+            let mut q = audit_log::table
+                .filter(audit_log::seq.gt(after))
+                .order(audit_log::seq)
+                .limit(limit + 1)
+                .select(AuditRow::as_select())
+                .into_boxed();
+            if let Some(kind) = kind {
+                q = q.filter(audit_log::entity_kind.eq(kind.code()));
+            }
+            if let Some(id) = p.entity_id {
+                q = q.filter(audit_log::entity_id.eq(id));
+            }
+            if let Some(account) = p.account {
+                q = q.filter(
+                    audit_log::proposed_by
+                        .eq(account.clone())
+                        .or(audit_log::approved_by.eq(account)),
+                );
+            }
+            let mut rows: Vec<AuditRow> = q.load(conn)?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(limit as usize);
+            let next_cursor = more
+                .then(|| rows.last().map(|r| r.seq.to_string()))
+                .flatten();
+            let names = names(conn, &rows)?;
+            let items = rows
+                .into_iter()
+                .map(|r| entry(r, &names))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(AuditPage { items, next_cursor })
+        })
+        .await?;
+    Ok(private_json(&page))
+}
+
+/// A listing's public history: what changed when, with curators' display
+/// names. Internal details (proposal ids, values before and after) are for
+/// reviewers.
+pub async fn history(state: &AppState, kind: EntityKind, id: String) -> Result<History, ApiError> {
+    let published = match kind {
+        EntityKind::Centre => state.snapshot().centre(&id).is_some(),
+        _ => state.snapshot().clinician(&id).is_some(),
+    };
+    if !published {
+        return Err(ApiError::not_found(kind.code(), &id));
+    }
+    let items = state
+        .db
+        .run(move |conn| {
+            let rows: Vec<AuditRow> = audit_log::table
+                .filter(audit_log::entity_kind.eq(kind.code()))
+                .filter(audit_log::entity_id.eq(&id))
+                .order(audit_log::seq)
+                .select(AuditRow::as_select())
+                .load(conn)?;
+            let names = names(conn, &rows)?;
+            let display = |a: &Option<String>| a.as_ref().and_then(|a| names.get(a).cloned());
+            let items = rows
+                .iter()
+                .map(|r| {
+                    Ok(HistoryEntry {
+                        revision: r.entity_revision,
+                        at: r.at.clone(),
+                        action: r.action.clone(),
+                        fields: serde_json::from_str(&r.fields)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        proposed_by: display(&r.proposed_by),
+                        approved_by: display(&r.approved_by),
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(History { id, items })
+        })
+        .await?;
+    Ok(items)
+}
+
+/// What changed on a published centre, and when.
+#[utoipa::path(
+    tag = "directory",
+    params(("id" = String, Path, description = "Centre id")),
+    responses(
+        (status = 200, body = History),
+        (status = 404, description = "No published centre has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/centres/{id}/history")]
+pub async fn centre_history(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<History>, ApiError> {
+    params::none(req.query_string())?;
+    Ok(web::Json(
+        history(&state, EntityKind::Centre, path.into_inner()).await?,
+    ))
+}
+
+/// What changed on a published clinician, and when.
+#[utoipa::path(
+    tag = "directory",
+    params(("id" = String, Path, description = "Clinician id")),
+    responses(
+        (status = 200, body = History),
+        (status = 404, description = "No published clinician has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clinicians/{id}/history")]
+pub async fn clinician_history(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<History>, ApiError> {
+    params::none(req.query_string())?;
+    Ok(web::Json(
+        history(&state, EntityKind::Clinician, path.into_inner()).await?,
+    ))
+}

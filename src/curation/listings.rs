@@ -1,0 +1,297 @@
+//! Curators' view of stored entities (any status, with their ETag), and
+//! reviewers' verifications of listings.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{Months, Utc};
+use diesel::prelude::*;
+
+use crate::curation::apply;
+use crate::curation::audit::{self, Attribution};
+use crate::curation::auth::Caller;
+use crate::curation::entities;
+use crate::curation::etag::{self, versioned_json};
+use crate::curation::model::*;
+use crate::curation::MAX_BODY_BYTES;
+use crate::directory::model::VerificationStatus;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::http::{body, params};
+use crate::startup::AppState;
+use crate::store::schema::verifications;
+use crate::store::{lock_writes, now_text};
+
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize,
+)]
+#[diesel(table_name = verifications)]
+pub struct VerificationRow {
+    pub id: i64,
+    pub entity_kind: String,
+    pub entity_id: String,
+    pub method: String,
+    pub verified_on: String,
+    pub next_review_due: String,
+    pub source: String,
+    pub note: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = verifications)]
+struct NewVerificationRow<'a> {
+    entity_kind: &'a str,
+    entity_id: &'a str,
+    method: &'a str,
+    verified_on: String,
+    next_review_due: String,
+    source: String,
+    note: Option<&'a str>,
+    recorded_by: &'a str,
+    recorded_at: &'a str,
+}
+
+fn kind_of(segment: &str) -> Result<EntityKind, ApiError> {
+    match segment {
+        "centres" => Ok(EntityKind::Centre),
+        "clinicians" => Ok(EntityKind::Clinician),
+        "facts" => Ok(EntityKind::Fact),
+        other => Err(ApiError::no_route(&format!("/v1/curation/{other}"))),
+    }
+}
+
+async fn read(
+    req: HttpRequest,
+    kind: EntityKind,
+    id: String,
+    caller: Caller,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Curator)?;
+    params::none(req.query_string())?;
+    let stored = state
+        .db
+        .run_with(move |conn| -> Result<_, ApiError> {
+            entities::load(conn, kind, &id)?.ok_or_else(|| ApiError::no_such(kind.code(), &id))
+        })
+        .await?;
+    let body = StoredEntity {
+        kind,
+        revision: stored.revision,
+        created_at: stored.created_at,
+        updated_at: stored.updated_at,
+        entity: stored.entity.to_json(),
+    };
+    Ok(versioned_json(&body, body.revision))
+}
+
+macro_rules! stored_entity_endpoint {
+    ($fn_name:ident, $segment:literal, $kind:literal, $path:literal) => {
+        #[doc = concat!("A stored ", $kind, " of any status (draft, published, archived) with its ETag: the starting point of an update proposal.")]
+        #[utoipa::path(
+            tag = "curation",
+            params(("id" = String, Path)),
+            security(("bearer" = [])),
+            responses(
+                (status = 200, body = StoredEntity, headers(("ETag" = String, description = "Send as If-Match when proposing a change"))),
+                (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "Nothing stored with this id", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[get($path)]
+        pub async fn $fn_name(
+            req: HttpRequest,
+            path: web::Path<String>,
+            caller: Caller,
+            state: web::Data<AppState>,
+        ) -> Result<HttpResponse, ApiError> {
+            read(req, kind_of($segment)?, path.into_inner(), caller, state).await
+        }
+    };
+}
+
+stored_entity_endpoint!(stored_centre, "centres", "centre", "/curation/centres/{id}");
+stored_entity_endpoint!(
+    stored_clinician,
+    "clinicians",
+    "clinician",
+    "/curation/clinicians/{id}"
+);
+stored_entity_endpoint!(stored_fact, "facts", "fact", "/curation/facts/{id}");
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::validation(vec![FieldError {
+        field: field.to_owned(),
+        message: message.into(),
+    }])
+}
+
+async fn verify(
+    req: HttpRequest,
+    payload: web::Payload,
+    kind: EntityKind,
+    id: String,
+    caller: Caller,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Reviewer)?;
+    params::none(req.query_string())?;
+    let v: NewVerification =
+        body::read_json(&req, payload, MAX_BODY_BYTES, "/openapi.json").await?;
+    body::validate(&v)?;
+    let today = Utc::now().date_naive();
+    if v.verified_on > today {
+        return Err(invalid("verified_on", "must not be in the future"));
+    }
+    let next = match v.next_review_due {
+        Some(d) if d <= v.verified_on => {
+            return Err(invalid("next_review_due", "must be after verified_on"))
+        }
+        Some(d) => d,
+        None => v
+            .verified_on
+            .checked_add_months(Months::new(12))
+            .ok_or_else(|| invalid("verified_on", "is out of range"))?,
+    };
+    let url_ok = v
+        .source
+        .url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let citation_ok = v
+        .source
+        .citation
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty());
+    if !url_ok && !citation_ok {
+        return Err(invalid("source", "needs an http(s) URL or a citation"));
+    }
+    let sent = etag::if_match(&req)?;
+    let (view, revision) = state
+        .db
+        .run_with(move |conn| -> Result<_, ApiError> {
+            conn.transaction(|conn| {
+                lock_writes(conn)?;
+                let current = entities::load(conn, kind, &id)?
+                    .ok_or_else(|| ApiError::no_such(kind.code(), &id))?;
+                etag::check(sent, current.revision)?;
+                let mut after = current.entity.clone();
+                if let Some(ver) = after.verification_mut() {
+                    ver.status = VerificationStatus::Verified;
+                    ver.last_verified = Some(v.verified_on);
+                    ver.method = Some(v.method);
+                    ver.next_review_due = Some(next);
+                }
+                let now = now_text();
+                let revision = current.revision + 1;
+                entities::write(conn, &after, Some(&current), revision, &now)?;
+                diesel::insert_into(verifications::table)
+                    .values(NewVerificationRow {
+                        entity_kind: kind.code(),
+                        entity_id: &id,
+                        method: v.method.code(),
+                        verified_on: v.verified_on.to_string(),
+                        next_review_due: next.to_string(),
+                        source: serde_json::to_string(&v.source).expect("source serialises"),
+                        note: v.note.as_deref(),
+                        recorded_by: &caller.account_id,
+                        recorded_at: &now,
+                    })
+                    .execute(conn)?;
+                let by = Attribution {
+                    proposal_id: None,
+                    proposed_by: Some(&caller.account_id),
+                    approved_by: Some(&caller.account_id),
+                    at: &now,
+                };
+                audit::record(
+                    conn,
+                    "verified",
+                    revision,
+                    Some(&current.entity),
+                    Some(&after),
+                    &by,
+                )?;
+                apply::publish(conn, Some(&current.entity), Some(&after), revision, &now)?;
+                let new_id: Option<i64> = verifications::table
+                    .select(diesel::dsl::max(verifications::id))
+                    .first(conn)?;
+                let view = VerificationView {
+                    id: new_id.unwrap_or_default(),
+                    kind,
+                    entity_id: id,
+                    method: v.method,
+                    verified_on: v.verified_on,
+                    next_review_due: next,
+                    source: v.source,
+                    note: v.note,
+                    recorded_by: Person {
+                        id: caller.account_id,
+                        display_name: caller.display_name,
+                    },
+                    recorded_at: now,
+                    revision,
+                };
+                Ok((view, revision))
+            })
+        })
+        .await?;
+    // Read-your-writes on this node; a failure here only delays it.
+    if let Err(e) = state.refresh().await {
+        log::warn!("refresh after a write failed: {e}");
+    }
+    Ok(HttpResponse::Created()
+        .insert_header((header::ETAG, etag::etag(revision)))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .json(view))
+}
+
+macro_rules! verification_endpoint {
+    ($fn_name:ident, $segment:literal, $kind:literal, $path:literal) => {
+        #[doc = concat!("Record that a reviewer verified this ", $kind, " (by telephone, the institution's own page, its written attestation, or a published list). The listing then shows the date and when the next review is due (default 12 months on). Needs `If-Match` with the listing's ETag.")]
+        #[utoipa::path(
+            tag = "curation",
+            params(
+                ("id" = String, Path),
+                ("If-Match" = String, Header, description = "The listing's ETag from GET /v1/curation/...")
+            ),
+            request_body(content = NewVerification, content_type = "application/json"),
+            security(("bearer" = [])),
+            responses(
+                (status = 201, description = "Recorded; ETag is the listing's new version", body = VerificationView),
+                (status = 400, description = "Malformed JSON, an unknown field or a malformed If-Match", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Needs the reviewer role", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "Nothing stored with this id", body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+                (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
+                (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Fields fail validation; each is listed", body = Problem, content_type = "application/problem+json"),
+                (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $fn_name(
+            req: HttpRequest,
+            payload: web::Payload,
+            path: web::Path<String>,
+            caller: Caller,
+            state: web::Data<AppState>,
+        ) -> Result<HttpResponse, ApiError> {
+            verify(req, payload, kind_of($segment)?, path.into_inner(), caller, state).await
+        }
+    };
+}
+
+verification_endpoint!(
+    verify_centre,
+    "centres",
+    "centre",
+    "/curation/centres/{id}/verifications"
+);
+verification_endpoint!(
+    verify_clinician,
+    "clinicians",
+    "clinician",
+    "/curation/clinicians/{id}/verifications"
+);

@@ -1,0 +1,138 @@
+//! Request bodies: JSON only, size-limited, parsed strictly, and checked
+//! with validator. Every refusal is problem+json naming the field:
+//! 415 for another media type, 413 when too large, 400 when malformed or
+//! when a field is unknown, 422 when fields fail validation.
+//!
+//! serde's messages can quote the value sent; they go to the client only,
+//! never to the log (bodies may carry a patient's details or a token).
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::error::{ApiError, FieldError};
+
+/// Reads a JSON body of at most `limit` bytes into `T`. `fields_doc` tells
+/// the client where the accepted fields are described.
+pub async fn read_json<T: DeserializeOwned>(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+    fields_doc: &str,
+) -> Result<T, ApiError> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mt| {
+            let mt = mt.trim().to_ascii_lowercase();
+            mt == "application/json" || mt.ends_with("+json")
+        });
+    if !is_json {
+        return Err(ApiError::unsupported_media_type(
+            "send the fields as application/json",
+        ));
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::bad_body("the request body could not be read"))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::payload_too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    parse_json(&body, fields_doc)
+}
+
+/// Parses JSON bytes into `T`, naming the field at fault.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], fields_doc: &str) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => data_error(&path, &inner, fields_doc),
+            _ => ApiError::bad_body("the body is not well-formed JSON"),
+        }
+    })
+}
+
+/// Deserialises an already-parsed JSON value into `T`; errors name the
+/// field as `prefix.path`.
+pub fn from_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+    fields_doc: &str,
+) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = match e.path().to_string().as_str() {
+            "." => prefix.to_owned(),
+            p => format!("{prefix}.{p}"),
+        };
+        data_error(&path, &e.into_inner(), fields_doc)
+    })
+}
+
+fn data_error(path: &str, inner: &serde_json::Error, fields_doc: &str) -> ApiError {
+    let msg = inner.to_string();
+    if msg.starts_with("unknown field `") {
+        // The path already ends with the unknown field's name.
+        ApiError::bad_field(
+            path,
+            format!("unknown field; see {fields_doc} for the fields"),
+        )
+    } else {
+        let msg = msg.split(" at line ").next().unwrap_or_default().to_owned();
+        ApiError::validation(vec![FieldError {
+            field: path.to_owned(),
+            message: msg,
+        }])
+    }
+}
+
+/// Runs validator's checks; 422 listing each failing field.
+pub fn validate<T: Validate>(value: &T) -> Result<(), ApiError> {
+    value
+        .validate()
+        .map_err(|e| ApiError::validation(field_errors(&e)))
+}
+
+/// validator's nested errors as `patient.name`-style field paths.
+pub fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
+    fn walk(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+        for (field, kind) in errors.errors() {
+            let path = if prefix.is_empty() {
+                field.to_string()
+            } else {
+                format!("{prefix}.{field}")
+            };
+            match kind {
+                validator::ValidationErrorsKind::Field(list) => {
+                    for e in list {
+                        let message = e.message.as_ref().map_or_else(
+                            || format!("is not valid ({})", e.code),
+                            |m| m.to_string(),
+                        );
+                        out.push(FieldError {
+                            field: path.clone(),
+                            message,
+                        });
+                    }
+                }
+                validator::ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
+                validator::ValidationErrorsKind::List(items) => {
+                    for (i, inner) in items {
+                        walk(&format!("{path}[{i}]"), inner, out);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk("", errors, &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}

@@ -1,0 +1,245 @@
+//! Every curation write endpoint refuses missing, malformed, unknown,
+//! revoked and expired tokens (401), inactive accounts (401) and too low a
+//! role (403), and changes nothing; tokens never reach the log.
+
+use reqwest::Method;
+use sarcoma_directory::curation::model::Role;
+use sarcoma_directory::curation::{auth, backup};
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{captured_logs, Backend, Data, TestApp};
+
+/// Every write endpoint with the least role it needs for another
+/// account's resources. The test below checks this list against the spec.
+const WRITES: &[(&str, &str, Role)] = &[
+    ("POST", "/v1/curation/accounts", Role::Admin),
+    ("PATCH", "/v1/curation/accounts/{id}", Role::Admin),
+    ("POST", "/v1/curation/accounts/{id}/tokens", Role::Admin),
+    ("DELETE", "/v1/curation/tokens/{id}", Role::Admin),
+    ("POST", "/v1/curation/proposals", Role::Curator),
+    (
+        "POST",
+        "/v1/curation/proposals/{id}/approve",
+        Role::Reviewer,
+    ),
+    ("POST", "/v1/curation/proposals/{id}/reject", Role::Reviewer),
+    (
+        "POST",
+        "/v1/curation/proposals/{id}/withdraw",
+        Role::Curator,
+    ),
+    (
+        "POST",
+        "/v1/curation/centres/{id}/verifications",
+        Role::Reviewer,
+    ),
+    (
+        "POST",
+        "/v1/curation/clinicians/{id}/verifications",
+        Role::Reviewer,
+    ),
+    ("POST", "/v1/curation/reports/{id}/resolve", Role::Reviewer),
+];
+
+fn secured_writes_in_spec() -> Vec<(String, String)> {
+    let spec: Value = serde_json::from_str(&sarcoma_directory::openapi::spec_json()).unwrap();
+    let mut out = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if method != "get" && op.get("security").is_some() {
+                out.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn every_write_refuses_bad_credentials(b: Backend) {
+    let mut listed: Vec<(String, String)> = WRITES
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        secured_writes_in_spec(),
+        "the matrix must cover every secured write"
+    );
+
+    let app = TestApp::spawn(b, Data::Fixtures).await;
+    let admin = app.account("Fake Admin", Role::Admin);
+    let curator = app.account("Fake Curator", Role::Curator);
+    let reviewer = app.account("Fake Reviewer", Role::Reviewer);
+    // A real proposal, report and foreign token for the paths to name.
+    let stored = app
+        .send(
+            Method::GET,
+            "/v1/curation/centres/fake-houston",
+            Some(&curator),
+            None,
+            None,
+        )
+        .await;
+    let mut centre = stored.json()["entity"].clone();
+    centre["notes"] = json!("Fictional change");
+    let proposal = app
+        .send(Method::POST, "/v1/curation/proposals", Some(&reviewer), stored.header("etag"),
+            Some(&json!({"kind": "centre", "action": "update", "id": "fake-houston", "entity": centre,
+                "reason": "Fictional reason for the test", "sources": [{"url": "https://example.org/x", "citation": null}]})))
+        .await;
+    assert_eq!(proposal.status, 201, "{}", proposal.text);
+    let proposal_id = proposal.json()["id"].to_string();
+    let report = app
+        .send(
+            Method::POST,
+            "/v1/centres/fake-houston/reports",
+            None,
+            None,
+            Some(&json!({"category": "other", "details": "Fictional report for the test"})),
+        )
+        .await;
+    let report_id = report.json()["id"].to_string();
+    let admin_me = app
+        .send(Method::GET, "/v1/curation/me", Some(&admin), None, None)
+        .await
+        .json();
+    let admin_id = admin_me["id"].as_str().unwrap().to_owned();
+    let admin_token_id = admin_me["tokens"][0]["id"].as_str().unwrap().to_owned();
+
+    // The bad credentials.
+    let (revoked, expired, inactive) = {
+        let mut conn = app.db.get().unwrap();
+        let revoked = auth::issue_token(&mut conn, &admin_id, None, None).unwrap();
+        let expired = auth::issue_token(
+            &mut conn,
+            &admin_id,
+            None,
+            Some(chrono::Utc::now() - chrono::Duration::hours(1)),
+        )
+        .unwrap();
+        let (_, inactive) =
+            auth::create_account(&mut conn, "Fake Former Admin", Role::Admin, None).unwrap();
+        (revoked, expired, inactive)
+    };
+    let res = app
+        .send(
+            Method::DELETE,
+            &format!("/v1/curation/tokens/{}", revoked.id),
+            Some(&admin),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 204, "{}", res.text);
+    let inactive_id = app
+        .send(
+            Method::GET,
+            "/v1/curation/me",
+            Some(&inactive.token),
+            None,
+            None,
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .send(
+            Method::PATCH,
+            &format!("/v1/curation/accounts/{inactive_id}"),
+            Some(&admin),
+            None,
+            Some(&json!({"active": false})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let unknown = format!("sdt_{}", "A".repeat(43));
+
+    let before = backup::export(&mut app.db.get().unwrap()).unwrap();
+    let body = json!({"reason": "Fictional"});
+    for (method, template, needs) in WRITES {
+        let path = template
+            .replace("accounts/{id}", &format!("accounts/{admin_id}"))
+            .replace("tokens/{id}", &format!("tokens/{admin_token_id}"))
+            .replace("proposals/{id}", &format!("proposals/{proposal_id}"))
+            .replace("centres/{id}", "centres/fake-houston")
+            .replace("clinicians/{id}", "clinicians/fake-dr-alpha")
+            .replace("reports/{id}", &format!("reports/{report_id}"));
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let send = |auth: Option<String>| {
+            let mut req = app
+                .client
+                .request(method.clone(), format!("{}{}", app.address, path))
+                .header("If-Match", "\"r1\"")
+                .json(&body);
+            if let Some(a) = auth {
+                req = req.header("Authorization", a);
+            }
+            req.send()
+        };
+        let cases: Vec<(&str, Option<String>, u16)> = vec![
+            ("no token", None, 401),
+            ("malformed token", Some("Bearer not-a-token".into()), 401),
+            ("another scheme", Some(format!("Basic {unknown}")), 401),
+            ("unknown token", Some(format!("Bearer {unknown}")), 401),
+            (
+                "revoked token",
+                Some(format!("Bearer {}", revoked.token)),
+                401,
+            ),
+            (
+                "expired token",
+                Some(format!("Bearer {}", expired.token)),
+                401,
+            ),
+            (
+                "inactive account",
+                Some(format!("Bearer {}", inactive.token)),
+                401,
+            ),
+        ];
+        for (case, auth, status) in cases {
+            let res = send(auth).await.unwrap();
+            assert_eq!(res.status().as_u16(), status, "{method} {path} with {case}");
+            if status == 401 {
+                assert!(res.headers()["www-authenticate"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("Bearer"));
+            }
+            assert_eq!(res.headers()["content-type"], "application/problem+json");
+        }
+        let lower = match needs {
+            Role::Admin => Some(&reviewer),
+            Role::Reviewer => Some(&curator),
+            Role::Curator => None,
+        };
+        if let Some(token) = lower {
+            let res = send(Some(format!("Bearer {token}"))).await.unwrap();
+            assert_eq!(
+                res.status().as_u16(),
+                403,
+                "{method} {path} with too low a role"
+            );
+        }
+    }
+    let after = backup::export(&mut app.db.get().unwrap()).unwrap();
+    assert_eq!(before, after, "a refused request changed the database");
+
+    let logs = captured_logs();
+    for secret in [
+        &admin,
+        &curator,
+        &reviewer,
+        &revoked.token,
+        &expired.token,
+        &inactive.token,
+    ] {
+        assert!(!logs.contains(secret.as_str()), "a token reached the log");
+    }
+}
+
+both_backends!(every_write_refuses_bad_credentials);
