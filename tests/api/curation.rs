@@ -501,11 +501,12 @@ async fn parallel_writers_lose_no_update(b: Backend) {
     assert_eq!(etag, format!("\"r{}\"", 1 + writers));
 }
 
-/// Two API nodes over one database: a change approved through one shows in
-/// the other's public reads within a second (default refresh settings).
+/// Two API server processes over one database: a change approved through
+/// one shows in the other's public reads within a second (the other runs
+/// with default settings).
 async fn second_node_sees_approved_change_within_a_second(b: Backend) {
     let a = TestApp::spawn(b, Data::Fixtures).await;
-    let other = a.spawn_peer(|_| {}).await;
+    let other = a.spawn_peer_process().await;
     let curator = a.account("Fake Curator", Role::Curator);
     let reviewer = a.account("Fake Reviewer", Role::Reviewer);
     assert!(other.get_ok("/v1/centres/fake-london").await["phone"].is_null());

@@ -111,6 +111,17 @@ pub struct TestApp {
     pub db: Database,
     /// The database's owner; `None` on a peer node sharing another's.
     _test_db: Option<TestDb>,
+    /// A peer node running as its own process, stopped on drop.
+    _process: Option<ChildProcess>,
+}
+
+pub struct ChildProcess(std::process::Child);
+
+impl Drop for ChildProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 pub struct Response {
@@ -217,33 +228,53 @@ impl TestApp {
                 .unwrap(),
             db,
             _test_db: Some(test_db),
+            _process: None,
         }
     }
 
-    /// A second API node over this app's database (several stateless nodes
-    /// over one PostgreSQL), with default settings otherwise.
-    pub async fn spawn_peer(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
-        let mut settings = Settings {
-            database_url: self.db_url.clone(),
-            bind_addr: "127.0.0.1:0".into(),
-            refresh_interval: Duration::from_millis(sarcoma_directory::config::DEFAULT_REFRESH_MS),
-            seed_empty_database: false,
-            workers: Some(1),
-            cors_origins: None,
-            curation_origins: Vec::new(),
-            reports_per_hour: 10,
+    /// A second API node over this app's database, as its own OS process
+    /// (the service binary's `serve`, default settings), as several
+    /// stateless nodes run over one PostgreSQL database.
+    pub async fn spawn_peer_process(&self) -> TestApp {
+        // Ask the OS for a free port, then let the node bind it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let url = match &self.db_url {
+            DatabaseUrl::Sqlite { path } => path.clone(),
+            DatabaseUrl::Postgres { url } => url.clone(),
         };
-        configure(&mut settings);
-        let app = Application::build(settings).await.expect("the peer starts");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
-        TestApp {
-            address,
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_sarcoma-directory"))
+            .arg("serve")
+            .env("DATABASE_URL", url)
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .env("WORKERS", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        let peer = TestApp {
+            address: format!("http://127.0.0.1:{port}"),
             db_url: self.db_url.clone(),
             client: self.client.clone(),
             db: Database::connect(&self.db_url).expect("connect"),
             _test_db: None,
+            _process: Some(ChildProcess(child)),
+        };
+        for _ in 0..200 {
+            let ready = peer
+                .client
+                .get(format!("{}/readyz", peer.address))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if ready {
+                return peer;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        panic!("the peer process did not become ready");
     }
 
     /// Creates an account through the library (as the CLI does); its token.
