@@ -128,6 +128,12 @@ pub async fn prepare(db: &Database, seed_empty: bool) -> anyhow::Result<Snapshot
             log::info!("first start: seeded {} centres", report.centres);
         }
         crate::criteria::store::ensure_builtin(conn)?;
+        let backfilled = curation::audit::backfill(conn, &crate::store::now_text())?;
+        if backfilled > 0 {
+            log::info!(
+                "audit trail: recorded {backfilled} listing(s) and fact(s) stored before it"
+            );
+        }
         Snapshot::load(conn)
     })
     .await

@@ -273,6 +273,23 @@ pub async fn issue_token(
     }
     let t: TokenRequest = body::read_json(&req, payload, MAX_BODY_BYTES, "/openapi.json").await?;
     body::validate(&t)?;
+    let expires_at = auth::expiry_in_days(t.expires_in_days);
+    // Expiry would mean little if a token could mint a longer-lived one.
+    if !caller.role.includes(Role::Admin) {
+        if let Some(limit) = caller.token_expires_at.as_deref() {
+            let within = expires_at
+                .is_some_and(|e| e.format("%Y-%m-%dT%H:%M:%SZ").to_string().as_str() <= limit);
+            if !within {
+                return Err(ApiError::validation(vec![crate::error::FieldError {
+                    field: "expires_in_days".into(),
+                    message: format!(
+                        "a token you issue yourself may not outlive the one you are using \
+                         (it expires {limit}); ask an administrator for longer"
+                    ),
+                }]));
+            }
+        }
+    }
     let token = state
         .db
         .run_with(move |conn| -> Result<_, ApiError> {
@@ -283,7 +300,7 @@ pub async fn issue_token(
                     conn,
                     &id,
                     t.label.as_deref(),
-                    auth::expiry_in_days(t.expires_in_days),
+                    expires_at,
                 )?)
             })
         })

@@ -36,11 +36,12 @@ pub fn approved(
             )));
         }
         let entity = p.payload_entity()?;
-        entities::check_references(conn, &entity)?;
-        entities::write(conn, &entity, None, 1, now)?;
-        audit::record(conn, "created", 1, None, Some(&entity), &by)?;
-        publish(conn, None, Some(&entity), 1, now)?;
-        return Ok(1);
+        entities::check_references(conn, &entity, None)?;
+        let revision = audit::last_revision(conn, kind, &p.entity_id)? + 1;
+        entities::write(conn, &entity, None, revision, now)?;
+        audit::record(conn, "created", revision, None, Some(&entity), &by)?;
+        publish(conn, None, Some(&entity), revision, now)?;
+        return Ok(revision);
     }
     let current = current.ok_or_else(|| {
         ApiError::conflict(format!(
@@ -78,7 +79,7 @@ pub fn approved(
         },
         ProposalAction::Update | ProposalAction::Revert => {
             let entity = p.payload_entity()?;
-            entities::check_references(conn, &entity)?;
+            entities::check_references(conn, &entity, Some(&current.entity))?;
             entities::write(conn, &entity, Some(&current), revision, now)?;
             let verb = if action == ProposalAction::Revert {
                 "reverted"

@@ -96,6 +96,83 @@ pub fn record(
     Ok(())
 }
 
+/// Gives every stored entity without an audit row one `imported` row
+/// holding its current content, so a database from before the audit
+/// trail has a history and a revision to revert to. Cheap when nothing is
+/// missing; run at start.
+pub fn backfill(conn: &mut DbConnection, at: &str) -> Result<usize, StoreError> {
+    use crate::curation::entities;
+    use crate::store::schema::{centres, clinicians, facts};
+    let audited = |kind: EntityKind| {
+        audit_log::table
+            .filter(audit_log::entity_kind.eq(kind.code()))
+            .select(audit_log::entity_id)
+    };
+    let mut missing: Vec<(EntityKind, String)> = Vec::new();
+    for id in centres::table
+        .filter(centres::id.ne_all(audited(EntityKind::Centre)))
+        .select(centres::id)
+        .load::<String>(conn)?
+    {
+        missing.push((EntityKind::Centre, id));
+    }
+    for id in clinicians::table
+        .filter(clinicians::id.ne_all(audited(EntityKind::Clinician)))
+        .select(clinicians::id)
+        .load::<String>(conn)?
+    {
+        missing.push((EntityKind::Clinician, id));
+    }
+    for id in facts::table
+        .filter(facts::id.ne_all(audited(EntityKind::Fact)))
+        .select(facts::id)
+        .load::<String>(conn)?
+    {
+        missing.push((EntityKind::Fact, id));
+    }
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    conn.transaction(|conn| {
+        crate::store::lock_writes(conn)?;
+        let by = Attribution {
+            proposal_id: None,
+            proposed_by: None,
+            approved_by: None,
+            at,
+        };
+        for (kind, id) in &missing {
+            if let Some(stored) = entities::load(conn, *kind, id)? {
+                record(
+                    conn,
+                    "imported",
+                    stored.revision,
+                    None,
+                    Some(&stored.entity),
+                    &by,
+                )?;
+            }
+        }
+        Ok(missing.len())
+    })
+}
+
+/// The highest revision the trail records for `kind id` (0 if none), so
+/// an id created again after a fact's removal continues its numbering
+/// and an old ETag can never match the new entity.
+pub fn last_revision(
+    conn: &mut DbConnection,
+    kind: EntityKind,
+    id: &str,
+) -> Result<i64, StoreError> {
+    let max: Option<i64> = audit_log::table
+        .filter(audit_log::entity_kind.eq(kind.code()))
+        .filter(audit_log::entity_id.eq(id))
+        .select(diesel::dsl::max(audit_log::entity_revision))
+        .first(conn)?;
+    Ok(max.unwrap_or(0))
+}
+
 /// The content of `kind id` at `revision`, from the audit trail: the state
 /// after the change that produced it, or (for the state a seed import or
 /// an older database left) the state before the change that followed it.

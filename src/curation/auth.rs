@@ -184,6 +184,7 @@ fn lookup(conn: &mut DbConnection, hash: &str) -> Result<Option<Caller>, StoreEr
         account_id: account.id,
         display_name: account.display_name,
         token_id: token.id,
+        token_expires_at: token.expires_at,
     }))
 }
 
@@ -194,6 +195,8 @@ pub struct Caller {
     pub display_name: String,
     pub role: Role,
     pub token_id: String,
+    /// When the token in use expires (null: never).
+    pub token_expires_at: Option<String>,
 }
 
 impl Caller {

@@ -85,8 +85,23 @@ impl From<diesel::result::Error> for BackupError {
     }
 }
 
-/// Reads everything in one consistent transaction.
+/// Reads everything in one consistent transaction. Rows with text keys
+/// are sorted here, byte-wise, because PostgreSQL's collation may order
+/// `st-james` and `stanford` differently from SQLite.
 pub fn export(conn: &mut DbConnection) -> Result<Backup, StoreError> {
+    let mut b = read_all(conn)?;
+    b.criteria_profiles.sort_by(|x, y| x.id.cmp(&y.id));
+    b.centres.sort_by(|x, y| x.id.cmp(&y.id));
+    b.clinicians.sort_by(|x, y| x.id.cmp(&y.id));
+    b.affiliations
+        .sort_by(|x, y| (&x.clinician_id, &x.centre_id).cmp(&(&y.clinician_id, &y.centre_id)));
+    b.facts.sort_by(|x, y| x.id.cmp(&y.id));
+    b.accounts.sort_by(|x, y| x.id.cmp(&y.id));
+    b.api_tokens.sort_by(|x, y| x.id.cmp(&y.id));
+    Ok(b)
+}
+
+fn read_all(conn: &mut DbConnection) -> Result<Backup, StoreError> {
     conn.transaction(|conn| {
         if let DbConnection::Pg(pg) = conn {
             pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
@@ -181,6 +196,11 @@ pub fn import(conn: &mut DbConnection, b: &Backup) -> Result<(), BackupError> {
             b.format, b.version
         )));
     }
+    if !matches!(b.directory_state.as_slice(), [state] if state.id == 1) {
+        return Err(BackupError::Format(
+            "directory_state must hold exactly one row, with id 1".into(),
+        ));
+    }
     conn.transaction(|conn| {
         refuse_if_rows!(
             conn, centres, clinicians, facts, changes, accounts, proposals, audit_log, reports
@@ -202,20 +222,29 @@ pub fn import(conn: &mut DbConnection, b: &Backup) -> Result<(), BackupError> {
         insert_all!(conn, verifications, b.verifications);
         insert_all!(conn, reports, b.reports);
         // Explicit ids leave PostgreSQL's sequences behind; move them on.
-        // (SQLite's AUTOINCREMENT follows the largest id by itself.)
+        // (SQLite's AUTOINCREMENT follows the largest id by itself.) The
+        // change feed also continues past its purge horizon, even when
+        // every row before it was purged, so new changes never fall below it.
+        let horizon = b.directory_state[0].changes_purged_before;
         if let DbConnection::Pg(pg) = conn {
-            for (table, column) in [
-                ("changes", "seq"),
-                ("proposals", "id"),
-                ("audit_log", "seq"),
-                ("verifications", "id"),
-                ("reports", "id"),
+            for (table, column, floor) in [
+                ("changes", "seq", horizon),
+                ("proposals", "id", 1),
+                ("audit_log", "seq", 1),
+                ("verifications", "id", 1),
+                ("reports", "id", 1),
             ] {
                 pg.batch_execute(&format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), \
-                     COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"
+                     GREATEST(COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, {floor}), false)"
                 ))?;
             }
+        } else if let DbConnection::Sqlite(lite) = conn {
+            let last = b.changes.last().map_or(0, |c| c.seq).max(horizon - 1);
+            lite.batch_execute(&format!(
+                "DELETE FROM sqlite_sequence WHERE name = 'changes'; \
+                 INSERT INTO sqlite_sequence (name, seq) VALUES ('changes', {last});"
+            ))?;
         }
         Ok(())
     })

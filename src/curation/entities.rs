@@ -290,13 +290,30 @@ pub fn remove_fact(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> 
     Ok(())
 }
 
-/// Checks what an entity refers to exists: a clinician's centres (not
-/// archived) and a fact's subject. 422 naming each.
-pub fn check_references(conn: &mut DbConnection, entity: &Entity) -> Result<(), ApiError> {
+/// Checks what an entity refers to exists: a clinician's new affiliations
+/// name centres that are not archived (affiliations it already has are
+/// left alone, so archiving a centre does not block edits of its
+/// clinicians), and a fact's subject exists. 422 naming each.
+pub fn check_references(
+    conn: &mut DbConnection,
+    entity: &Entity,
+    current: Option<&Entity>,
+) -> Result<(), ApiError> {
+    let existing: Vec<&str> = match current {
+        Some(Entity::Clinician(c)) => c
+            .affiliations
+            .iter()
+            .map(|a| a.centre_id.as_str())
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut errors = Vec::new();
     match entity {
         Entity::Clinician(c) => {
             for (i, a) in c.affiliations.iter().enumerate() {
+                if existing.contains(&a.centre_id.as_str()) {
+                    continue;
+                }
                 let status: Option<String> = centres::table
                     .find(&a.centre_id)
                     .select(centres::status)

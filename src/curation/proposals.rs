@@ -325,7 +325,7 @@ pub async fn create_proposal(
                     }
                 };
                 if let Some(e) = &after {
-                    entities::check_references(conn, e)?;
+                    entities::check_references(conn, e, before.as_ref())?;
                 }
                 let after_json = after.as_ref().map(Entity::to_json);
                 let before_json = before.as_ref().map(Entity::to_json);
@@ -618,13 +618,15 @@ async fn decide(
                 if verdict == Verdict::Withdraw && row.proposed_by != caller.account_id {
                     return Err(ApiError::forbidden("only its author withdraws a proposal"));
                 }
-                etag::check(sent, row.revision)?;
+                // Decided already is a conflict whatever version was sent:
+                // of two reviewers approving at once, the second gets 409.
                 if row.status()? != ProposalStatus::Open {
                     return Err(ApiError::conflict(format!(
                         "the proposal is {} already",
                         row.status
                     )));
                 }
+                etag::check(sent, row.revision)?;
                 if verdict == Verdict::Approve && row.proposed_by == caller.account_id {
                     return Err(ApiError::forbidden(
                         "nobody approves their own proposal; another reviewer must",

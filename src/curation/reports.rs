@@ -43,11 +43,33 @@ pub struct ReportRow {
     pub resolution: Option<String>,
 }
 
-/// A sliding window of report times per client address.
+/// A sliding window of report times per client address. IPv6 clients are
+/// counted per /64 (one subscriber's usual allocation), so rotating
+/// addresses within it does not escape the limit. The count is per API
+/// node. Behind a proxy every client shares the proxy's address.
 pub struct RateLimiter {
     per_window: usize,
     window: Duration,
-    seen: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    state: Mutex<Windows>,
+}
+
+struct Windows {
+    seen: HashMap<IpAddr, VecDeque<Instant>>,
+    last_sweep: Option<Instant>,
+}
+
+/// Addresses tracked at most; beyond it new addresses are refused until
+/// the next sweep, so a flood of addresses cannot exhaust memory.
+const MAX_TRACKED: usize = 100_000;
+
+fn bucket(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
+    }
 }
 
 impl RateLimiter {
@@ -55,27 +77,45 @@ impl RateLimiter {
         Self {
             per_window,
             window,
-            seen: Mutex::new(HashMap::new()),
+            state: Mutex::new(Windows {
+                seen: HashMap::new(),
+                last_sweep: None,
+            }),
         }
     }
 
     /// Counts one request from `ip`; the seconds to wait when over the limit.
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        // Forget addresses whose window has passed, so memory stays bounded.
-        seen.retain(|_, times| {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let window = self.window;
+        let expired = |times: &mut VecDeque<Instant>| {
             while times
                 .front()
-                .is_some_and(|t| now.duration_since(*t) >= self.window)
+                .is_some_and(|t| now.duration_since(*t) >= window)
             {
                 times.pop_front();
             }
-            !times.is_empty()
-        });
-        let times = seen.entry(ip).or_default();
+        };
+        // Forget idle addresses now and then, not on every request.
+        let due = state
+            .last_sweep
+            .is_none_or(|t| now.duration_since(t) >= Duration::from_secs(60));
+        if due || state.seen.len() >= MAX_TRACKED {
+            state.seen.retain(|_, times| {
+                expired(times);
+                !times.is_empty()
+            });
+            state.last_sweep = Some(now);
+        }
+        let key = bucket(ip);
+        if !state.seen.contains_key(&key) && state.seen.len() >= MAX_TRACKED {
+            return Err(60);
+        }
+        let times = state.seen.entry(key).or_default();
+        expired(times);
         if times.len() >= self.per_window {
             let oldest = *times.front().expect("full window is not empty");
-            let wait = self.window.saturating_sub(now.duration_since(oldest));
+            let wait = window.saturating_sub(now.duration_since(oldest));
             return Err(wait.as_secs().max(1));
         }
         times.push_back(now);
@@ -349,5 +389,17 @@ mod tests {
         assert_eq!(limiter.check(a, t0 + Duration::from_secs(10)), Err(50));
         assert!(limiter.check(b, t0 + Duration::from_secs(10)).is_ok());
         assert!(limiter.check(a, t0 + Duration::from_secs(61)).is_ok());
+    }
+
+    #[test]
+    fn counts_ipv6_clients_per_64() {
+        let limiter = RateLimiter::new(1, Duration::from_secs(60));
+        let t0 = Instant::now();
+        let one: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let same_64: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let other_64: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(limiter.check(one, t0).is_ok());
+        assert!(limiter.check(same_64, t0).is_err());
+        assert!(limiter.check(other_64, t0).is_ok());
     }
 }

@@ -16,8 +16,8 @@ use crate::curation::entities::Entity;
 use crate::directory::model::*;
 use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
 use crate::directory::text::fold;
-use crate::store::schema::{affiliations, centres, clinicians, facts};
-use crate::store::{bump_data_version, record_change, DbConnection, StoreError};
+use crate::store::schema::{affiliations, audit_log, centres, clinicians, facts};
+use crate::store::{bump_data_version, lock_writes, record_change, DbConnection, StoreError};
 
 /// The starter directory shipped with the service.
 pub const BUILTIN_SEED: &str = include_str!("../../seed/centres.json");
@@ -263,6 +263,7 @@ fn check_verification(at: &str, v: &Verification, today: NaiveDate, out: &mut Ve
 pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, StoreError> {
     let now = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     conn.transaction(|conn| {
+        lock_writes(conn)?;
         let mut report = SeedReport::default();
         // Listings whose public representation this load changes, for the
         // change feed: new published listings, and published ones gaining
@@ -309,10 +310,18 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
             }
             report.clinicians += 1;
         }
+        // A fact curators removed stays removed: its id is in the trail.
         let have: HashSet<String> = facts::table
             .select(facts::id)
-            .load(conn)?
+            .load::<String>(conn)?
             .into_iter()
+            .chain(
+                audit_log::table
+                    .filter(audit_log::entity_kind.eq("fact"))
+                    .select(audit_log::entity_id)
+                    .distinct()
+                    .load::<String>(conn)?,
+            )
             .collect();
         for f in doc.facts.iter().filter(|f| !have.contains(&f.id)) {
             diesel::insert_into(facts::table)

@@ -47,17 +47,64 @@ pub async fn read_json<T: DeserializeOwned>(
     parse_json(&body, fields_doc)
 }
 
-/// Parses JSON bytes into `T`, naming the field at fault.
+/// Parses JSON bytes into `T`, naming the field at fault. Text may not
+/// hold NUL characters (PostgreSQL cannot store them, and no field needs
+/// them), and nothing may follow the JSON value.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], fields_doc: &str) -> Result<T, ApiError> {
+    // In well-formed JSON a NUL can only be the escape \u0000.
+    if bytes
+        .windows(6)
+        .any(|w| w[..2] == *b"\\u" && w[2..].eq_ignore_ascii_case(b"0000"))
+    {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if let Some(path) = nul_at(&value, String::new()) {
+                return Err(ApiError::validation(vec![FieldError {
+                    field: path,
+                    message: "must not contain NUL characters".into(),
+                }]));
+            }
+        }
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => data_error(&path, &inner, fields_doc),
             _ => ApiError::bad_body("the body is not well-formed JSON"),
         }
-    })
+    })?;
+    de.end()
+        .map_err(|_| ApiError::bad_body("the body has more after its JSON value"))?;
+    Ok(value)
+}
+
+/// The path of the first string (or key) holding a NUL character.
+fn nul_at(value: &serde_json::Value, path: String) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => {
+            Some(if path.is_empty() { ".".into() } else { path })
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_at(v, format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(join("(key)"))
+            } else {
+                nul_at(v, join(k))
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// Deserialises an already-parsed JSON value into `T`; errors name the

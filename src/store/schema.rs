@@ -214,3 +214,6 @@ diesel::table! {
 
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(accounts, api_tokens);
+diesel::allow_tables_to_appear_in_same_query!(audit_log, centres);
+diesel::allow_tables_to_appear_in_same_query!(audit_log, clinicians);
+diesel::allow_tables_to_appear_in_same_query!(audit_log, facts);

@@ -30,7 +30,8 @@ fn cli(url: &DatabaseUrl, args: &[&str]) -> String {
         .expect("the binary runs");
     assert!(
         out.status.success(),
-        "{args:?}: {}",
+        "{args:?}: {:?} {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -355,7 +355,7 @@ async fn create_archive_revert_and_reject(b: Backend) {
         &app,
         &curator,
         None,
-        &proposal("fact", "create", "fake-fact-new-volume", Some(fact)),
+        &proposal("fact", "create", "fake-fact-new-volume", Some(fact.clone())),
     )
     .await;
     assert_eq!(p.status, 201, "{}", p.text);
@@ -381,6 +381,17 @@ async fn create_archive_revert_and_reject(b: Backend) {
         .unwrap()
         .iter()
         .any(|f| f["id"] == "fake-fact-new-volume"));
+    // Created again, it continues its numbering: an old ETag cannot match.
+    let p = propose(
+        &app,
+        &curator,
+        None,
+        &proposal("fact", "create", "fake-fact-new-volume", Some(fact)),
+    )
+    .await;
+    assert_eq!(approve(&app, &reviewer, &p).await.status, 200);
+    let (_, etag) = stored(&app, &curator, "fact", "fake-fact-new-volume").await;
+    assert_eq!(etag, "\"r3\"");
 }
 
 async fn stale_versions_and_conflicting_approvals(b: Backend) {
@@ -414,10 +425,28 @@ async fn stale_versions_and_conflicting_approvals(b: Backend) {
     let mut statuses = [a1.status, a2.status];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "{} / {}", a1.text, a2.text);
+    // Two reviewers approving one proposal at once: one applies, one 409.
+    let second_reviewer = app.account("Fake Second Reviewer", Role::Reviewer);
+    let (mut c, e) = stored(&app, &curator, "centre", "fake-boston").await;
+    c["website"] = json!("https://example.org/fake-boston-2");
+    let p = propose(
+        &app,
+        &curator,
+        Some(&e),
+        &proposal("centre", "update", "fake-boston", Some(c)),
+    )
+    .await;
+    let (a1, a2) = tokio::join!(
+        approve(&app, &reviewer, &p),
+        approve(&app, &second_reviewer, &p)
+    );
+    let mut statuses = [a1.status, a2.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} / {}", a1.text, a2.text);
     // A proposal against the old version is refused with the current ETag.
     let stale = propose(&app, &curator, Some(&etag), &body_one).await;
     stale.assert_problem(412, None);
-    assert_eq!(stale.header("etag"), Some("\"r2\""));
+    assert_eq!(stale.header("etag"), Some("\"r3\""));
     // Approving with a stale proposal ETag: 412; deciding twice: 409.
     let (c, e) = stored(&app, &curator, "centre", "fake-boston").await;
     let mut c = c;
@@ -444,7 +473,7 @@ async fn stale_versions_and_conflicting_approvals(b: Backend) {
         Method::POST,
         &format!("/v1/curation/proposals/{id}/approve"),
         Some(&reviewer),
-        Some("\"r2\""),
+        Some("\"r1\""),
         None,
     )
     .await
@@ -604,6 +633,18 @@ async fn verification_reports_and_queue(b: Backend) {
         )
         .await;
     limited.assert_problem(429, None);
+    let with_nul = json!({"category": "other", "details": "Fictional text with a \u{0} in it"});
+    let fresh = TestApp::spawn(b, Data::Fixtures).await;
+    fresh
+        .send(
+            Method::POST,
+            "/v1/centres/fake-houston/reports",
+            None,
+            None,
+            Some(&with_nul),
+        )
+        .await
+        .assert_problem(422, Some("details"));
     assert!(
         limited
             .header("retry-after")
@@ -796,6 +837,19 @@ async fn proposals_are_validated(b: Backend) {
         .await
         .unwrap();
     assert_eq!(malformed.status().as_u16(), 400);
+    let trailing = app
+        .client
+        .post(format!("{}/v1/curation/proposals", app.address))
+        .bearer_auth(&curator)
+        .header("Content-Type", "application/json")
+        .body(format!(
+            "{} trailing",
+            proposal("centre", "create", "x", None)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(trailing.status().as_u16(), 400);
     // Nothing above was stored.
     let mine = app
         .send(
@@ -828,6 +882,16 @@ async fn accounts_and_tokens(b: Backend) {
     assert_eq!(me.status, 200, "{}", me.text);
     assert_eq!(me.json()["role"], "curator");
     assert!(!me.text.contains(&token), "a token is never shown again");
+    // A token may not mint one that outlives it.
+    app.send(
+        Method::POST,
+        &format!("/v1/curation/accounts/{account_id}/tokens"),
+        Some(&token),
+        None,
+        Some(&json!({"label": "forever"})),
+    )
+    .await
+    .assert_problem(422, Some("expires_in_days"));
     // A second token for oneself; revoking the first stops it at once.
     let second = app
         .send(
@@ -835,7 +899,7 @@ async fn accounts_and_tokens(b: Backend) {
             &format!("/v1/curation/accounts/{account_id}/tokens"),
             Some(&token),
             None,
-            Some(&json!({"label": "laptop"})),
+            Some(&json!({"label": "laptop", "expires_in_days": 10})),
         )
         .await;
     assert_eq!(second.status, 201, "{}", second.text);

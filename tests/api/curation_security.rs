@@ -1,6 +1,7 @@
-//! Every curation write endpoint refuses missing, malformed, unknown,
-//! revoked and expired tokens (401), inactive accounts (401) and too low a
-//! role (403), and changes nothing; tokens never reach the log.
+//! Every secured endpoint (curation reads and writes) refuses missing,
+//! malformed, unknown, revoked and expired tokens (401), inactive accounts
+//! (401) and too low a role (403), and changes nothing; tokens never reach
+//! the log.
 
 use reqwest::Method;
 use sarcoma_directory::curation::model::Role;
@@ -10,9 +11,20 @@ use serde_json::{json, Value};
 use crate::both_backends;
 use crate::helpers::{captured_logs, Backend, Data, TestApp};
 
-/// Every write endpoint with the least role it needs for another
+/// Every secured endpoint with the least role it needs for another
 /// account's resources. The test below checks this list against the spec.
-const WRITES: &[(&str, &str, Role)] = &[
+const SECURED: &[(&str, &str, Role)] = &[
+    ("GET", "/v1/curation/me", Role::Curator),
+    ("GET", "/v1/curation/accounts", Role::Admin),
+    ("GET", "/v1/curation/accounts/{id}", Role::Admin),
+    ("GET", "/v1/curation/centres/{id}", Role::Curator),
+    ("GET", "/v1/curation/clinicians/{id}", Role::Curator),
+    ("GET", "/v1/curation/facts/{id}", Role::Curator),
+    ("GET", "/v1/curation/proposals", Role::Curator),
+    ("GET", "/v1/curation/proposals/{id}", Role::Reviewer),
+    ("GET", "/v1/curation/audit", Role::Reviewer),
+    ("GET", "/v1/curation/queue", Role::Reviewer),
+    ("GET", "/v1/curation/reports", Role::Reviewer),
     ("POST", "/v1/curation/accounts", Role::Admin),
     ("PATCH", "/v1/curation/accounts/{id}", Role::Admin),
     ("POST", "/v1/curation/accounts/{id}/tokens", Role::Admin),
@@ -42,12 +54,12 @@ const WRITES: &[(&str, &str, Role)] = &[
     ("POST", "/v1/curation/reports/{id}/resolve", Role::Reviewer),
 ];
 
-fn secured_writes_in_spec() -> Vec<(String, String)> {
+fn secured_in_spec() -> Vec<(String, String)> {
     let spec: Value = serde_json::from_str(&sarcoma_directory::openapi::spec_json()).unwrap();
     let mut out = Vec::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            if method != "get" && op.get("security").is_some() {
+            if op.get("security").is_some() {
                 out.push((method.to_uppercase(), path.clone()));
             }
         }
@@ -56,16 +68,16 @@ fn secured_writes_in_spec() -> Vec<(String, String)> {
     out
 }
 
-async fn every_write_refuses_bad_credentials(b: Backend) {
-    let mut listed: Vec<(String, String)> = WRITES
+async fn every_secured_endpoint_refuses_bad_credentials(b: Backend) {
+    let mut listed: Vec<(String, String)> = SECURED
         .iter()
         .map(|(m, p, _)| (m.to_string(), p.to_string()))
         .collect();
     listed.sort();
     assert_eq!(
         listed,
-        secured_writes_in_spec(),
-        "the matrix must cover every secured write"
+        secured_in_spec(),
+        "the matrix must cover every secured endpoint"
     );
 
     let app = TestApp::spawn(b, Data::Fixtures).await;
@@ -160,12 +172,13 @@ async fn every_write_refuses_bad_credentials(b: Backend) {
 
     let before = backup::export(&mut app.db.get().unwrap()).unwrap();
     let body = json!({"reason": "Fictional"});
-    for (method, template, needs) in WRITES {
+    for (method, template, needs) in SECURED {
         let path = template
             .replace("accounts/{id}", &format!("accounts/{admin_id}"))
             .replace("tokens/{id}", &format!("tokens/{admin_token_id}"))
             .replace("proposals/{id}", &format!("proposals/{proposal_id}"))
             .replace("centres/{id}", "centres/fake-houston")
+            .replace("facts/{id}", "facts/fake-fact-houston-volume")
             .replace("clinicians/{id}", "clinicians/fake-dr-alpha")
             .replace("reports/{id}", &format!("reports/{report_id}"));
         let method = Method::from_bytes(method.as_bytes()).unwrap();
@@ -173,8 +186,10 @@ async fn every_write_refuses_bad_credentials(b: Backend) {
             let mut req = app
                 .client
                 .request(method.clone(), format!("{}{}", app.address, path))
-                .header("If-Match", "\"r1\"")
-                .json(&body);
+                .header("If-Match", "\"r1\"");
+            if method != Method::GET {
+                req = req.json(&body);
+            }
             if let Some(a) = auth {
                 req = req.header("Authorization", a);
             }
@@ -226,6 +241,31 @@ async fn every_write_refuses_bad_credentials(b: Backend) {
             );
         }
     }
+    // Only its author withdraws a proposal; a curator may not list others'.
+    let res = app
+        .send(
+            Method::POST,
+            &format!("/v1/curation/proposals/{proposal_id}/withdraw"),
+            Some(&curator),
+            proposal.header("etag"),
+            None,
+        )
+        .await;
+    res.assert_problem(403, None);
+    let reviewer_id = proposal.json()["proposed_by"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.send(
+        Method::GET,
+        &format!("/v1/curation/proposals?proposed_by={reviewer_id}"),
+        Some(&curator),
+        None,
+        None,
+    )
+    .await
+    .assert_problem(403, None);
+
     let after = backup::export(&mut app.db.get().unwrap()).unwrap();
     assert_eq!(before, after, "a refused request changed the database");
 
@@ -242,4 +282,4 @@ async fn every_write_refuses_bad_credentials(b: Backend) {
     }
 }
 
-both_backends!(every_write_refuses_bad_credentials);
+both_backends!(every_secured_endpoint_refuses_bad_credentials);
