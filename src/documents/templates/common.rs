@@ -266,17 +266,23 @@ pub struct Target {
     pub verified: String,
 }
 
+/// A typed address as lines (blank lines dropped), or one placeholder
+/// line when none was given.
+pub fn address_lines(address: &Option<String>, placeholder: &str) -> Vec<String> {
+    match given(address) {
+        Some(a) => a
+            .lines()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect(),
+        None => vec![placeholder.to_owned()],
+    }
+}
+
 /// Sender block: name, address lines, phone, email.
 pub fn sender(p: &Patient) -> Vec<String> {
     let mut out = vec![val(&p.name, "Your full name")];
-    match given(&p.address) {
-        Some(a) => out.extend(
-            a.lines()
-                .map(|l| l.trim().to_owned())
-                .filter(|l| !l.is_empty()),
-        ),
-        None => out.push("[Your address]".into()),
-    }
+    out.extend(address_lines(&p.address, "[Your address]"));
     out.push(format!("Telephone: {}", val(&p.phone, "your telephone")));
     out.push(format!("Email: {}", val(&p.email, "your email")));
     out

@@ -86,14 +86,10 @@ pub fn build(r: &InsurerAppealRequest, ctx: &Ctx) -> Document {
     let p = r.patient.clone().unwrap_or_default();
     let d = r.diagnosis.clone().unwrap_or_default();
     let mut recipient = vec![val(&r.insurer_name, "Insurer or health plan")];
-    match given(&r.insurer_address) {
-        Some(a) => recipient.extend(
-            a.lines()
-                .map(|l| l.trim().to_owned())
-                .filter(|l| !l.is_empty()),
-        ),
-        None => recipient.push("[Appeals or prior authorisation address]".into()),
-    }
+    recipient.extend(address_lines(
+        &r.insurer_address,
+        "[Appeals or prior authorisation address]",
+    ));
     let mut doc = document(
         TITLE,
         "insurer-authorisation-request",

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use common::{given, long_date, Target};
+use common::{address_lines, given, long_date, Target};
 
 /// The listing a letter is for: a centre or clinician from the directory
 /// by id, or a name and address typed in.
@@ -63,14 +63,7 @@ pub fn recipient_block(ctx: &Ctx, t: &TargetRef, placeholder: &str) -> Vec<Strin
         return out;
     }
     let mut out = vec![given(&t.name).unwrap_or_else(|| format!("[Name of the {placeholder}]"))];
-    match given(&t.address) {
-        Some(a) => out.extend(
-            a.lines()
-                .map(|l| l.trim().to_owned())
-                .filter(|l| !l.is_empty()),
-        ),
-        None => out.push("[Address]".into()),
-    }
+    out.extend(address_lines(&t.address, "[Address]"));
     out
 }
 

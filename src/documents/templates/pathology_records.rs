@@ -50,14 +50,10 @@ pub const PURPOSE: &str = "Ask a pathology department to send slides, blocks and
 pub fn build(r: &PathologyRecordsRequest, ctx: &Ctx) -> Document {
     let p = r.patient.clone().unwrap_or_default();
     let mut recipient = vec![val(&r.pathology_department, "Pathology department")];
-    match given(&r.department_address) {
-        Some(a) => recipient.extend(
-            a.lines()
-                .map(|l| l.trim().to_owned())
-                .filter(|l| !l.is_empty()),
-        ),
-        None => recipient.push("[Hospital and address]".into()),
-    }
+    recipient.extend(address_lines(
+        &r.department_address,
+        "[Hospital and address]",
+    ));
     let mut doc = document(
         TITLE,
         "pathology-records-request",

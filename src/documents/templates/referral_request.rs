@@ -67,14 +67,10 @@ pub fn build(r: &ReferralRequest, ctx: &Ctx) -> Document {
     let p = r.patient.clone().unwrap_or_default();
     let d = r.diagnosis.clone().unwrap_or_default();
     let mut recipient = vec![val(&r.doctor_name, "Your doctor's name")];
-    match given(&r.doctor_address) {
-        Some(a) => recipient.extend(
-            a.lines()
-                .map(|l| l.trim().to_owned())
-                .filter(|l| !l.is_empty()),
-        ),
-        None => recipient.push("[Practice or hospital address]".into()),
-    }
+    recipient.extend(address_lines(
+        &r.doctor_address,
+        "[Practice or hospital address]",
+    ));
     let mut doc = document(TITLE, "referral-request", ctx.today, sender(&p), recipient);
     doc.subject = Some(format!(
         "Referral to a sarcoma specialist: {}",
