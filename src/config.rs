@@ -31,6 +31,10 @@ pub struct Settings {
     /// Public problem reports accepted per client address per hour
     /// (`REPORTS_PER_HOUR`, default 10).
     pub reports_per_hour: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed
+    /// (`TRUSTED_PROXIES`, comma-separated IP addresses; default none), so
+    /// that rate limits count clients rather than the proxy.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A comma-separated list of origins such as `https://app.example.org`.
@@ -95,7 +99,21 @@ impl Settings {
                     format!("REPORTS_PER_HOUR must be a whole number from 1 to 10000, not {v:?}")
                 })?,
         };
+        let trusted_proxies = match var("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse().map_err(|_| {
+                        format!("TRUSTED_PROXIES: {a:?} is not an IP address such as 10.0.0.5")
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
         Ok(Self {
+            trusted_proxies,
             cors_origins,
             curation_origins,
             reports_per_hour,

@@ -31,6 +31,8 @@ pub struct AppState {
     pub templates: Vec<crate::documents::routes::TemplateInfo>,
     /// Public problem reports per client address.
     pub report_limiter: crate::curation::reports::RateLimiter,
+    /// Proxies whose X-Forwarded-For names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     directory: ArcSwap<Snapshot>,
 }
 
@@ -159,6 +161,7 @@ impl Application {
                 settings.reports_per_hour,
                 std::time::Duration::from_secs(3600),
             ),
+            trusted_proxies: settings.trusted_proxies.clone(),
             directory: ArcSwap::from_pointee(snapshot),
         });
         let listener = TcpListener::bind(&settings.bind_addr)

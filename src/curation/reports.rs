@@ -123,6 +123,30 @@ impl RateLimiter {
     }
 }
 
+/// The client's address: the peer's, unless the peer is a trusted proxy,
+/// in which case the nearest address in `X-Forwarded-For` that is not a
+/// trusted proxy itself (addresses further left could be forged).
+pub fn client_address(req: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map_while(|a| a.trim().parse::<IpAddr>().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer),
+    )
+}
+
 async fn report(
     req: HttpRequest,
     payload: web::Payload,
@@ -140,7 +164,7 @@ async fn report(
     }
     // Count the attempt before reading the body: a flood of bad bodies is
     // limited too.
-    if let Some(ip) = req.peer_addr().map(|a| a.ip()) {
+    if let Some(ip) = client_address(&req, &state.trusted_proxies) {
         state
             .report_limiter
             .check(ip, Instant::now())

@@ -1033,7 +1033,42 @@ async fn curation_cors_only_for_configured_origins(b: Backend) {
     assert!(!granted(&r, "https://elsewhere.example"));
 }
 
+/// Behind a trusted proxy, reports are counted per client named in
+/// X-Forwarded-For; from anyone else the header is ignored.
+async fn report_limits_count_clients_behind_a_trusted_proxy(b: Backend) {
+    let report = json!({"category": "other", "details": "Fictional report for a test."});
+    let send = |app: &TestApp, client: &str| {
+        app.client
+            .post(format!("{}/v1/centres/fake-houston/reports", app.address))
+            .header("X-Forwarded-For", format!("198.51.100.7, {client}"))
+            .json(&report)
+            .send()
+    };
+    let proxied = TestApp::spawn_with(b, Data::Fixtures, |s| {
+        s.reports_per_hour = 1;
+        s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let statuses = [
+        send(&proxied, "192.0.2.1").await.unwrap().status().as_u16(),
+        send(&proxied, "192.0.2.2").await.unwrap().status().as_u16(),
+        send(&proxied, "192.0.2.1").await.unwrap().status().as_u16(),
+    ];
+    assert_eq!(statuses, [202, 202, 429]);
+    let direct = TestApp::spawn_with(b, Data::Fixtures, |s| s.reports_per_hour = 1).await;
+    let statuses = [
+        send(&direct, "192.0.2.1").await.unwrap().status().as_u16(),
+        send(&direct, "192.0.2.2").await.unwrap().status().as_u16(),
+    ];
+    assert_eq!(
+        statuses,
+        [202, 429],
+        "a forged header does not escape the limit"
+    );
+}
+
 both_backends!(
+    report_limits_count_clients_behind_a_trusted_proxy,
     reviewed_change_is_published_with_history,
     create_archive_revert_and_reject,
     stale_versions_and_conflicting_approvals,

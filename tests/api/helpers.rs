@@ -212,6 +212,7 @@ impl TestApp {
             cors_origins: None,
             curation_origins: Vec::new(),
             reports_per_hour: 10,
+            trusted_proxies: Vec::new(),
         };
         configure(&mut settings);
         let app = Application::build(settings)
