@@ -82,7 +82,7 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            let db = Database::connect(&settings.database_url)?;
+            let db = Database::connect_for_command(&settings.database_url)?;
             db.migrate()?;
             println!("migrations applied");
         }
@@ -92,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
                 None => seed::BUILTIN_SEED.to_owned(),
             };
             let doc = SeedDocument::parse(&text).map_err(anyhow::Error::msg)?;
-            let db = Database::connect(&settings.database_url)?;
+            let db = Database::connect_for_command(&settings.database_url)?;
             db.migrate()?;
             let mut conn = db.get()?;
             let report = seed::load(&mut conn, &doc)?;
@@ -102,7 +102,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::PurgeChanges { before } => {
-            let db = Database::connect(&settings.database_url)?;
+            let db = Database::connect_for_command(&settings.database_url)?;
             db.migrate()?;
             let mut conn = db.get()?;
             let n = sarcoma_directory::interop::changes::purge(&mut conn, before)?;
@@ -121,7 +121,7 @@ async fn main() -> anyhow::Result<()> {
             if expires_in_days.is_some_and(|d| !(1..=3650).contains(&d)) {
                 anyhow::bail!("--expires-in-days must be from 1 to 3650");
             }
-            let db = Database::connect(&settings.database_url)?;
+            let db = Database::connect_for_command(&settings.database_url)?;
             db.migrate()?;
             let mut conn = db.get()?;
             let (account, token) = auth::create_account(
@@ -139,7 +139,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", token.token);
         }
         Command::Export { file } => {
-            let db = Database::connect(&settings.database_url)?;
+            let db = Database::connect_for_command(&settings.database_url)?;
             db.migrate()?;
             let mut conn = db.get()?;
             let backup = backup::export(&mut conn)?;
@@ -153,7 +153,7 @@ async fn main() -> anyhow::Result<()> {
             let text = std::fs::read_to_string(&file)?;
             let backup: backup::Backup = serde_json::from_str(&text)
                 .map_err(|e| anyhow::anyhow!("{}: not a backup: {e}", file.display()))?;
-            let db = Database::connect(&settings.database_url)?;
+            let db = Database::connect_for_command(&settings.database_url)?;
             db.migrate()?;
             let mut conn = db.get()?;
             backup::import(&mut conn, &backup)?;

@@ -149,6 +149,22 @@ impl Database {
         })
     }
 
+    /// A pool for one-shot commands (migrate, seed, export, ...): it opens
+    /// connections only when asked and never in the background, so no
+    /// pool thread is still connecting (TLS included) while the process
+    /// exits.
+    pub fn connect_for_command(url: &DatabaseUrl) -> Result<Self, StoreError> {
+        let pool = Pool::builder()
+            .max_size(2)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(10))
+            .build(ConnectionManager { url: url.clone() })?;
+        Ok(Self {
+            pool,
+            url: url.clone(),
+        })
+    }
+
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
     }
