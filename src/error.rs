@@ -224,6 +224,14 @@ impl ApiError {
         e
     }
 
+    /// 422 for one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
     /// 406: no format the client accepts can be produced.
     pub fn not_acceptable(detail: impl Into<String>) -> Self {
         Self::new(

@@ -128,10 +128,7 @@ pub async fn create_account(
     let a: NewAccount = body::read_json(&req, payload, MAX_BODY_BYTES, "/openapi.json").await?;
     body::validate(&a)?;
     if a.display_name.trim().is_empty() {
-        return Err(ApiError::validation(vec![crate::error::FieldError {
-            field: "display_name".into(),
-            message: "must not be blank".into(),
-        }]));
+        return Err(ApiError::invalid("display_name", "must not be blank"));
     }
     let (account, token) = state
         .db
@@ -207,10 +204,7 @@ pub async fn change_account(
     let change: AccountChange =
         body::read_json(&req, payload, MAX_BODY_BYTES, "/openapi.json").await?;
     if change.role.is_none() && change.active.is_none() {
-        return Err(ApiError::validation(vec![crate::error::FieldError {
-            field: "role".into(),
-            message: "give role and/or active".into(),
-        }]));
+        return Err(ApiError::invalid("role", "give role and/or active"));
     }
     let id = path.into_inner();
     if id == caller.account_id {
@@ -280,13 +274,13 @@ pub async fn issue_token(
             let within = expires_at
                 .is_some_and(|e| e.format("%Y-%m-%dT%H:%M:%SZ").to_string().as_str() <= limit);
             if !within {
-                return Err(ApiError::validation(vec![crate::error::FieldError {
-                    field: "expires_in_days".into(),
-                    message: format!(
+                return Err(ApiError::invalid(
+                    "expires_in_days",
+                    format!(
                         "a token you issue yourself may not outlive the one you are using \
                          (it expires {limit}); ask an administrator for longer"
                     ),
-                }]));
+                ));
             }
         }
     }

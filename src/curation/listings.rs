@@ -14,7 +14,7 @@ use crate::curation::etag::{self, versioned_json};
 use crate::curation::model::*;
 use crate::curation::MAX_BODY_BYTES;
 use crate::directory::model::VerificationStatus;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::http::{body, params};
 use crate::startup::AppState;
 use crate::store::schema::verifications;
@@ -119,13 +119,6 @@ stored_entity_endpoint!(
 );
 stored_entity_endpoint!(stored_fact, "facts", "fact", "/curation/facts/{id}");
 
-fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::validation(vec![FieldError {
-        field: field.to_owned(),
-        message: message.into(),
-    }])
-}
-
 async fn verify(
     req: HttpRequest,
     payload: web::Payload,
@@ -141,30 +134,29 @@ async fn verify(
     body::validate(&v)?;
     let today = Utc::now().date_naive();
     if v.verified_on > today {
-        return Err(invalid("verified_on", "must not be in the future"));
+        return Err(ApiError::invalid(
+            "verified_on",
+            "must not be in the future",
+        ));
     }
     let next = match v.next_review_due {
         Some(d) if d <= v.verified_on => {
-            return Err(invalid("next_review_due", "must be after verified_on"))
+            return Err(ApiError::invalid(
+                "next_review_due",
+                "must be after verified_on",
+            ))
         }
         Some(d) => d,
         None => v
             .verified_on
             .checked_add_months(Months::new(12))
-            .ok_or_else(|| invalid("verified_on", "is out of range"))?,
+            .ok_or_else(|| ApiError::invalid("verified_on", "is out of range"))?,
     };
-    let url_ok = v
-        .source
-        .url
-        .as_deref()
-        .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
-    let citation_ok = v
-        .source
-        .citation
-        .as_deref()
-        .is_some_and(|c| !c.trim().is_empty());
-    if !url_ok && !citation_ok {
-        return Err(invalid("source", "needs an http(s) URL or a citation"));
+    if !v.source.is_usable() {
+        return Err(ApiError::invalid(
+            "source",
+            "needs an http(s) URL or a citation",
+        ));
     }
     let sent = etag::if_match(&req)?;
     let (view, revision) = state

@@ -17,7 +17,7 @@ use crate::curation::etag::{self, versioned_json};
 use crate::curation::model::*;
 use crate::curation::{apply, audit, MAX_BODY_BYTES};
 use crate::directory::model::{ListingStatus, Source, VerificationStatus};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::http::{body, params};
 use crate::startup::AppState;
 use crate::store::schema::{accounts, proposals};
@@ -144,31 +144,19 @@ fn load(conn: &mut DbConnection, id: i64) -> Result<ProposalRow, ApiError> {
         .ok_or_else(|| ApiError::no_such("proposal", &id.to_string()))
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::validation(vec![FieldError {
-        field: field.to_owned(),
-        message: message.into(),
-    }])
-}
-
 /// Source rules for a proposal: each needs an http(s) URL or a citation;
 /// a new or changed entity needs at least one.
 fn check_sources(p: &NewProposal) -> Result<(), ApiError> {
     let needs = matches!(p.action, ProposalAction::Create | ProposalAction::Update);
     if needs && p.sources.is_empty() {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "sources",
             "give at least one source for the new or changed facts",
         ));
     }
     for (i, s) in p.sources.iter().enumerate() {
-        let url_ok = s
-            .url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
-        let citation_ok = s.citation.as_deref().is_some_and(|c| !c.trim().is_empty());
-        if !url_ok && !citation_ok {
-            return Err(invalid(
+        if !s.is_usable() {
+            return Err(ApiError::invalid(
                 &format!("sources[{i}]"),
                 "a source needs an http(s) URL or a citation",
             ));
@@ -181,18 +169,24 @@ fn check_sources(p: &NewProposal) -> Result<(), ApiError> {
 fn proposed_entity(p: &mut NewProposal) -> Result<Option<Entity>, ApiError> {
     let wants_entity = matches!(p.action, ProposalAction::Create | ProposalAction::Update);
     match (wants_entity, p.entity.take()) {
-        (true, None) => Err(invalid("entity", "required for create and update")),
-        (false, Some(_)) => Err(invalid("entity", "only create and update take an entity")),
+        (true, None) => Err(ApiError::invalid(
+            "entity",
+            "required for create and update",
+        )),
+        (false, Some(_)) => Err(ApiError::invalid(
+            "entity",
+            "only create and update take an entity",
+        )),
         (false, None) => Ok(None),
         (true, Some(value)) => {
             let entity = Entity::from_json(p.kind, value)?;
             if entity.id() != p.id {
-                return Err(invalid("entity.id", "must equal id"));
+                return Err(ApiError::invalid("entity.id", "must equal id"));
             }
             entity.check(Utc::now().date_naive())?;
             if let Entity::Centre(c) = &entity {
                 if c.status == ListingStatus::Archived {
-                    return Err(invalid(
+                    return Err(ApiError::invalid(
                         "entity.status",
                         "use the archive action to archive",
                     ));
@@ -200,7 +194,7 @@ fn proposed_entity(p: &mut NewProposal) -> Result<Option<Entity>, ApiError> {
             }
             if let Entity::Clinician(c) = &entity {
                 if c.status == ListingStatus::Archived {
-                    return Err(invalid(
+                    return Err(ApiError::invalid(
                         "entity.status",
                         "use the archive action to archive",
                     ));
@@ -230,7 +224,7 @@ fn check_verification_untouched(entity: &Entity, current: Option<&Entity>) -> Re
     if ok {
         Ok(())
     } else {
-        Err(invalid(
+        Err(ApiError::invalid(
             "entity.verification",
             "verifications are recorded by reviewers at /v1/curation/{kind}s/{id}/verifications; \
              send the current verification unchanged (a new listing: unverified, with nulls)",
@@ -277,9 +271,16 @@ pub async fn create_proposal(
         _ => Some(etag::if_match(&req)?),
     };
     match (p.action, p.to_revision) {
-        (ProposalAction::Revert, None) => return Err(invalid("to_revision", "required to revert")),
+        (ProposalAction::Revert, None) => {
+            return Err(ApiError::invalid("to_revision", "required to revert"))
+        }
         (ProposalAction::Revert, Some(_)) | (_, None) => {}
-        (_, Some(_)) => return Err(invalid("to_revision", "only revert takes to_revision")),
+        (_, Some(_)) => {
+            return Err(ApiError::invalid(
+                "to_revision",
+                "only revert takes to_revision",
+            ))
+        }
     }
     let row = state
         .db
@@ -335,7 +336,7 @@ pub async fn create_proposal(
                     changed_fields(before_json.as_ref(), after_json.as_ref())
                 };
                 if p.action == ProposalAction::Update && fields.is_empty() {
-                    return Err(invalid(
+                    return Err(ApiError::invalid(
                         "entity",
                         "nothing differs from the current version",
                     ));
@@ -392,7 +393,7 @@ fn revert_content(
     to: i64,
 ) -> Result<Entity, ApiError> {
     if to >= current.revision {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "to_revision",
             format!(
                 "must be earlier than the current revision {}",
@@ -402,7 +403,7 @@ fn revert_content(
     }
     let kind = current.entity.kind();
     let mut old = audit::content_at(conn, kind, current.entity.id(), to)?.ok_or_else(|| {
-        invalid(
+        ApiError::invalid(
             "to_revision",
             format!("no recorded content for revision {to}"),
         )
@@ -748,7 +749,7 @@ pub async fn reject_proposal(
     body::validate(&d)?;
     let reason = d
         .reason
-        .ok_or_else(|| invalid("reason", "required to reject"))?;
+        .ok_or_else(|| ApiError::invalid("reason", "required to reject"))?;
     decide(
         req,
         path.into_inner(),

@@ -233,6 +233,21 @@ pub struct Source {
     pub listed_by: Vec<String>,
 }
 
+impl Source {
+    /// Whether it points somewhere: an http(s) URL or a non-blank citation.
+    pub fn is_usable(&self) -> bool {
+        let url_ok = self
+            .url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
+        url_ok
+            || self
+                .citation
+                .as_deref()
+                .is_some_and(|c| !c.trim().is_empty())
+    }
+}
+
 /// A sarcoma centre or programme, as stored and as seed files state it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

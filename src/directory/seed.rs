@@ -234,12 +234,7 @@ fn check_sources(at: &str, sources: &[Source], out: &mut Vec<String>) {
         out.push(format!("{at}: no source"));
     }
     for s in sources {
-        let url_ok = s
-            .url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
-        let citation_ok = s.citation.as_deref().is_some_and(|c| !c.trim().is_empty());
-        if !url_ok && !citation_ok {
+        if !s.is_usable() {
             out.push(format!("{at}: a source needs an http(s) URL or a citation"));
         }
     }
