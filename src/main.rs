@@ -4,8 +4,8 @@
 use clap::{Parser, Subcommand};
 use sarcoma_directory::config::Settings;
 use sarcoma_directory::curation::model::Role;
-use sarcoma_directory::curation::{auth, backup};
-use sarcoma_directory::directory::seed::{self, SeedDocument};
+use sarcoma_directory::curation::{accounts, backup, seed};
+use sarcoma_directory::directory::seed::{SeedDocument, BUILTIN_SEED};
 use sarcoma_directory::startup::Application;
 use sarcoma_directory::store::Database;
 
@@ -89,7 +89,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Seed { file } => {
             let text = match &file {
                 Some(path) => std::fs::read_to_string(path)?,
-                None => seed::BUILTIN_SEED.to_owned(),
+                None => BUILTIN_SEED.to_owned(),
             };
             let doc = SeedDocument::parse(&text).map_err(anyhow::Error::msg)?;
             let db = Database::connect_for_command(&settings.database_url)?;
@@ -105,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
             let db = Database::connect_for_command(&settings.database_url)?;
             db.migrate()?;
             let mut conn = db.get()?;
-            let n = sarcoma_directory::interop::changes::purge(&mut conn, before)?;
+            let n = sarcoma_directory::store::changes::purge(&mut conn, before)?;
             println!("purged {n} change(s) before position {before}");
         }
         Command::CreateAccount {
@@ -124,11 +124,11 @@ async fn main() -> anyhow::Result<()> {
             let db = Database::connect_for_command(&settings.database_url)?;
             db.migrate()?;
             let mut conn = db.get()?;
-            let (account, token) = auth::create_account(
+            let (account, token) = accounts::create_account(
                 &mut conn,
                 &name,
                 role,
-                auth::expiry_in_days(expires_in_days),
+                accounts::expiry_in_days(expires_in_days),
             )?;
             eprintln!(
                 "created {} account {} ({}); its token, shown only now:",

@@ -62,7 +62,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
     let (_app, spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(crate::startup::routes)
+        .configure(crate::routes::routes)
         .split_for_parts();
     spec
 }

@@ -7,5 +7,4 @@
 
 pub mod evaluate;
 pub mod profile;
-pub mod routes;
 pub mod store;

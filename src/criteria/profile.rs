@@ -112,7 +112,7 @@ impl Profile {
     pub fn problems(&self) -> Vec<String> {
         let at = format!("profile {}", self.id);
         let mut out = Vec::new();
-        if !crate::directory::seed::is_slug(&self.id) {
+        if !crate::directory::rules::is_slug(&self.id) {
             out.push(format!("{at}: id must be a slug"));
         }
         if self.source.url.is_none() && self.source.citation.is_none() {

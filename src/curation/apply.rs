@@ -5,7 +5,7 @@
 use crate::curation::audit::{self, Attribution};
 use crate::curation::entities::{self, Entity};
 use crate::curation::model::{EntityKind, ProposalAction};
-use crate::curation::proposals::ProposalRow;
+use crate::curation::proposals::rows::ProposalRow;
 use crate::directory::model::ListingStatus;
 use crate::error::ApiError;
 use crate::store::{bump_data_version, record_change, DbConnection, StoreError};

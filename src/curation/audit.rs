@@ -1,22 +1,15 @@
 //! The audit trail: one row for every applied change, with who proposed
 //! and who approved it, the proposal, and the entity before and after.
 //! Reviewers read it whole; the public reads a listing's history (dates,
-//! fields and display names only).
+//! fields and display names only). Both are paged by the trail's sequence
+//! number.
 
 use std::collections::HashMap;
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-use crate::curation::auth::Caller;
 use crate::curation::entities::{changed_fields, Entity};
-use crate::curation::etag::private_json;
 use crate::curation::model::*;
-use crate::error::{ApiError, Problem};
-use crate::http::params;
-use crate::startup::AppState;
 use crate::store::schema::{accounts, audit_log};
 use crate::store::{DbConnection, StoreError};
 
@@ -251,185 +244,81 @@ fn entry(row: AuditRow, names: &HashMap<String, String>) -> Result<AuditEntry, S
     })
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AuditParams {
-    /// `centre`, `clinician` or `fact`; with `entity_id`, one entity's trail.
-    kind: Option<String>,
-    entity_id: Option<String>,
+/// Which part of the trail a reviewer asks for.
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    pub kind: Option<EntityKind>,
+    pub entity_id: Option<String>,
     /// Changes this account proposed or approved.
-    account: Option<String>,
-    /// 1 to 500, default 100.
-    limit: Option<String>,
-    /// From the previous page's `next_cursor`.
-    cursor: Option<String>,
+    pub account: Option<String>,
 }
 
-/// The audit trail, oldest first, by entity and/or by account (reviewers).
-#[utoipa::path(
-    tag = "curation",
-    params(AuditParams),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, body = AuditPage),
-        (status = 400, description = "A parameter is unknown or malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs the reviewer role", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/curation/audit")]
-pub async fn audit_log_page(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Role::Reviewer)?;
-    let p: AuditParams = params::parse(req.query_string())?;
-    let kind = p
-        .kind
-        .as_deref()
-        .map(|k| {
-            EntityKind::from_code(k)
-                .ok_or_else(|| ApiError::bad_parameter("kind", "must be centre, clinician or fact"))
-        })
-        .transpose()?;
-    if p.entity_id.is_some() && kind.is_none() {
-        return Err(ApiError::bad_parameter("entity_id", "give kind too"));
+/// Up to `limit + 1` entries after sequence number `after`, oldest first
+/// (the extra one tells the caller a next page exists).
+pub fn page(
+    conn: &mut DbConnection,
+    filter: AuditFilter,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let mut q = audit_log::table
+        .filter(audit_log::seq.gt(after))
+        .order(audit_log::seq)
+        .limit(limit as i64 + 1)
+        .select(AuditRow::as_select())
+        .into_boxed();
+    if let Some(kind) = filter.kind {
+        q = q.filter(audit_log::entity_kind.eq(kind.code()));
     }
-    let limit = i64::from(params::bounded_int(
-        "limit",
-        p.limit.as_deref(),
-        100,
-        1,
-        500,
-    )?);
-    let after =
-        match p.cursor.as_deref() {
-            Some(raw) => raw.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                ApiError::bad_parameter("cursor", "not a cursor this endpoint gave")
-            })?,
-            None => 0,
-        };
-    let page = state
-        .db
-        .run(move |conn| {
-            let mut q = audit_log::table
-                .filter(audit_log::seq.gt(after))
-                .order(audit_log::seq)
-                .limit(limit + 1)
-                .select(AuditRow::as_select())
-                .into_boxed();
-            if let Some(kind) = kind {
-                q = q.filter(audit_log::entity_kind.eq(kind.code()));
-            }
-            if let Some(id) = p.entity_id {
-                q = q.filter(audit_log::entity_id.eq(id));
-            }
-            if let Some(account) = p.account {
-                q = q.filter(
-                    audit_log::proposed_by
-                        .eq(account.clone())
-                        .or(audit_log::approved_by.eq(account)),
-                );
-            }
-            let mut rows: Vec<AuditRow> = q.load(conn)?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(limit as usize);
-            let next_cursor = more
-                .then(|| rows.last().map(|r| r.seq.to_string()))
-                .flatten();
-            let names = names(conn, &rows)?;
-            let items = rows
-                .into_iter()
-                .map(|r| entry(r, &names))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(AuditPage { items, next_cursor })
-        })
-        .await?;
-    Ok(private_json(&page))
-}
-
-/// A listing's public history: what changed when, with curators' display
-/// names. Internal details (proposal ids, values before and after) are for
-/// reviewers.
-pub async fn history(state: &AppState, kind: EntityKind, id: String) -> Result<History, ApiError> {
-    let published = match kind {
-        EntityKind::Centre => state.snapshot().centre(&id).is_some(),
-        _ => state.snapshot().clinician(&id).is_some(),
-    };
-    if !published {
-        return Err(ApiError::not_found(kind.code(), &id));
+    if let Some(id) = filter.entity_id {
+        q = q.filter(audit_log::entity_id.eq(id));
     }
-    let items = state
-        .db
-        .run(move |conn| {
-            let rows: Vec<AuditRow> = audit_log::table
-                .filter(audit_log::entity_kind.eq(kind.code()))
-                .filter(audit_log::entity_id.eq(&id))
-                .order(audit_log::seq)
-                .select(AuditRow::as_select())
-                .load(conn)?;
-            let names = names(conn, &rows)?;
-            let display = |a: &Option<String>| a.as_ref().and_then(|a| names.get(a).cloned());
-            let items = rows
-                .iter()
-                .map(|r| {
-                    Ok(HistoryEntry {
-                        revision: r.entity_revision,
-                        at: r.at.clone(),
-                        action: r.action.clone(),
-                        fields: serde_json::from_str(&r.fields)
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                        proposed_by: display(&r.proposed_by),
-                        approved_by: display(&r.approved_by),
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            Ok(History { id, items })
+    if let Some(account) = filter.account {
+        q = q.filter(
+            audit_log::proposed_by
+                .eq(account.clone())
+                .or(audit_log::approved_by.eq(account)),
+        );
+    }
+    let rows: Vec<AuditRow> = q.load(conn)?;
+    let names = names(conn, &rows)?;
+    rows.into_iter().map(|r| entry(r, &names)).collect()
+}
+
+/// One listing's public history after sequence number `after`, up to
+/// `limit + 1` entries: dates, fields and display names only; internal
+/// details (proposal ids, values before and after) are for reviewers.
+pub fn history(
+    conn: &mut DbConnection,
+    kind: EntityKind,
+    id: &str,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<(i64, HistoryEntry)>, StoreError> {
+    let rows: Vec<AuditRow> = audit_log::table
+        .filter(audit_log::entity_kind.eq(kind.code()))
+        .filter(audit_log::entity_id.eq(id))
+        .filter(audit_log::seq.gt(after))
+        .order(audit_log::seq)
+        .limit(limit as i64 + 1)
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    let names = names(conn, &rows)?;
+    let display = |a: &Option<String>| a.as_ref().and_then(|a| names.get(a).cloned());
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.seq,
+                HistoryEntry {
+                    revision: r.entity_revision,
+                    at: r.at.clone(),
+                    action: r.action.clone(),
+                    fields: serde_json::from_str(&r.fields)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    proposed_by: display(&r.proposed_by),
+                    approved_by: display(&r.approved_by),
+                },
+            ))
         })
-        .await?;
-    Ok(items)
-}
-
-/// What changed on a published centre, and when.
-#[utoipa::path(
-    tag = "directory",
-    params(("id" = String, Path, description = "Centre id")),
-    responses(
-        (status = 200, body = History),
-        (status = 404, description = "No published centre has this id", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/centres/{id}/history")]
-pub async fn centre_history(
-    req: HttpRequest,
-    path: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<web::Json<History>, ApiError> {
-    params::none(req.query_string())?;
-    Ok(web::Json(
-        history(&state, EntityKind::Centre, path.into_inner()).await?,
-    ))
-}
-
-/// What changed on a published clinician, and when.
-#[utoipa::path(
-    tag = "directory",
-    params(("id" = String, Path, description = "Clinician id")),
-    responses(
-        (status = 200, body = History),
-        (status = 404, description = "No published clinician has this id", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/clinicians/{id}/history")]
-pub async fn clinician_history(
-    req: HttpRequest,
-    path: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<web::Json<History>, ApiError> {
-    params::none(req.query_string())?;
-    Ok(web::Json(
-        history(&state, EntityKind::Clinician, path.into_inner()).await?,
-    ))
+        .collect()
 }

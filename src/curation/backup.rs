@@ -8,11 +8,11 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::curation::accounts::{AccountRow, TokenRow};
 use crate::curation::audit::AuditRow;
-use crate::curation::auth::{AccountRow, TokenRow};
-use crate::curation::listings::VerificationRow;
-use crate::curation::proposals::ProposalRow;
+use crate::curation::proposals::rows::ProposalRow;
 use crate::curation::reports::ReportRow;
+use crate::curation::verifications::VerificationRow;
 use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
 use crate::store::schema::*;
 use crate::store::{DbConnection, StoreError};

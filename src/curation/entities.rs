@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::curation::model::EntityKind;
 use crate::directory::model::*;
 use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
-use crate::directory::seed::{centre_problems, clinician_problems, fact_problems};
+use crate::directory::rules::{centre_problems, clinician_problems, fact_problems};
 use crate::error::{ApiError, FieldError};
 use crate::http::body;
 use crate::store::schema::{affiliations, centres, clinicians, facts};

@@ -1,6 +1,7 @@
 //! Volunteer curation: accounts and tokens, proposals and their review,
-//! the audit trail and public history, verifications, the review queue,
-//! public problem reports, and backup.
+//! the audit trail, verifications, the review queue, public problem
+//! reports, seeding and backup. Storage and rules live here; the
+//! endpoints are in `handlers::curation`.
 //!
 //! Every write runs in one transaction that first takes the write lock
 //! ([`crate::store::lock_writes`]); a change that alters public reads also
@@ -10,16 +11,11 @@
 pub mod accounts;
 pub mod apply;
 pub mod audit;
-pub mod auth;
 pub mod backup;
 pub mod entities;
-pub mod etag;
-pub mod listings;
 pub mod model;
 pub mod proposals;
 pub mod queue;
 pub mod reports;
-
-/// Largest accepted curation request body (a clinician with many
-/// affiliations and sources fits easily).
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
+pub mod seed;
+pub mod verifications;

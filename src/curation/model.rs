@@ -123,6 +123,8 @@ pub struct AccountDetail {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountList {
     pub items: Vec<AccountView>,
+    /// The next page's cursor; null on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -284,6 +286,8 @@ pub struct HistoryEntry {
 pub struct History {
     pub id: String,
     pub items: Vec<HistoryEntry>,
+    /// The next page's cursor; null on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -350,6 +354,8 @@ pub struct ReportView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportList {
     pub items: Vec<ReportView>,
+    /// The next page's cursor; null on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -1,12 +1,10 @@
-//! The directory of sarcoma centres and clinicians: model, storage rows,
-//! seed loading, the in-memory read model and the public read endpoints.
+//! The directory of sarcoma centres and clinicians: the model, its
+//! storage rows, the rules a listing must satisfy, and the seed document.
+//! Nothing here knows about HTTP or the in-memory read model.
 
 pub mod geo;
-pub mod index;
 pub mod model;
-pub mod routes;
 pub mod rows;
+pub mod rules;
 pub mod seed;
-pub mod snapshot;
 pub mod text;
-pub mod views;

@@ -64,6 +64,13 @@ macro_rules! code_enum {
                 match code { $($code => Some($name::$variant),)+ _ => None }
             }
         }
+
+        impl $crate::http::params::Code for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+        }
     };
 }
 pub(crate) use code_enum;

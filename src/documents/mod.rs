@@ -11,5 +11,5 @@ pub mod evidence;
 pub mod format;
 pub mod model;
 pub mod render;
-pub mod routes;
+pub mod schema;
 pub mod templates;

@@ -16,7 +16,10 @@ use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 
-use crate::startup::AppState;
+/// What public answers depend on besides the request: the directory's
+/// data version and the day its assessments were evaluated on. Startup
+/// registers one as app data, reading the read model.
+pub struct Freshness(pub Box<dyn Fn() -> (i64, chrono::NaiveDate) + Send + Sync>);
 
 const POLICY: &str = "public, no-cache";
 
@@ -28,11 +31,8 @@ fn cacheable(path: &str) -> bool {
 }
 
 fn etag_for(req: &ServiceRequest) -> Option<String> {
-    let state = req.app_data::<web::Data<AppState>>()?;
-    let (version, day) = {
-        let s = state.snapshot();
-        (s.version, s.evaluated_on)
-    };
+    let freshness = req.app_data::<web::Data<Freshness>>()?;
+    let (version, day) = (freshness.0)();
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (
         env!("CARGO_PKG_VERSION"),

@@ -35,6 +35,28 @@ pub fn none(query: &str) -> Result<(), ApiError> {
     parse::<NoParams>(query).map(|_| ())
 }
 
+/// A closed set of snake_case codes (programmes, roles, statuses, ...),
+/// so an enum-like parameter is parsed one way everywhere.
+pub trait Code: Sized + Copy + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+}
+
+/// An enum-like parameter: absent, or exactly one of `E`'s codes; any
+/// other value is a 400 that lists the codes.
+pub fn one_of<E: Code>(name: &str, raw: Option<&str>) -> Result<Option<E>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    E::ALL
+        .iter()
+        .copied()
+        .find(|e| e.code() == raw)
+        .map(Some)
+        .ok_or_else(|| {
+            let codes: Vec<&str> = E::ALL.iter().map(|e| e.code()).collect();
+            ApiError::bad_parameter(name, format!("must be one of: {}", codes.join(", ")))
+        })
+}
+
 /// A whole number within bounds.
 pub fn bounded_int(
     name: &str,

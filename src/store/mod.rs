@@ -5,6 +5,7 @@
 //! Diesel is blocking, so callers on the async workers go through
 //! [`Database::run`], which moves the work onto actix's blocking pool.
 
+pub mod changes;
 pub mod schema;
 
 use std::time::Duration;

@@ -5,7 +5,7 @@
 
 use reqwest::Method;
 use sarcoma_directory::curation::model::Role;
-use sarcoma_directory::curation::{auth, backup};
+use sarcoma_directory::curation::{accounts as auth, backup};
 use serde_json::{json, Value};
 
 use crate::both_backends;

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use sarcoma_directory::config::Settings;
-use sarcoma_directory::curation::auth;
+use sarcoma_directory::curation::accounts as auth;
 use sarcoma_directory::curation::model::Role;
-use sarcoma_directory::directory::seed::{self, SeedDocument};
+use sarcoma_directory::curation::seed;
+use sarcoma_directory::directory::seed::SeedDocument;
 use sarcoma_directory::startup::Application;
 use sarcoma_directory::store::{Database, DatabaseUrl};
 use serde_json::Value;

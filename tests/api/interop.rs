@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use reqwest::Method;
-use sarcoma_directory::directory::seed::{self, SeedDocument};
+use sarcoma_directory::curation::seed;
+use sarcoma_directory::directory::seed::SeedDocument;
 use serde_json::Value;
 
 use crate::both_backends;
@@ -330,7 +331,7 @@ async fn cursors_before_the_purge_horizon_are_gone(b: Backend) {
     assert!(count >= 11, "fixtures created 8 centres and 3 clinicians");
     let db = app.db.clone();
     tokio::task::spawn_blocking(move || {
-        sarcoma_directory::interop::changes::purge(&mut db.get().unwrap(), count).unwrap()
+        sarcoma_directory::store::changes::purge(&mut db.get().unwrap(), count).unwrap()
     })
     .await
     .unwrap();

@@ -3,7 +3,8 @@
 
 use crate::both_backends;
 use crate::helpers::{Backend, Data, TestApp, FIXTURES};
-use sarcoma_directory::directory::seed::{self, SeedDocument};
+use sarcoma_directory::curation::seed;
+use sarcoma_directory::directory::seed::SeedDocument;
 
 async fn health_and_readiness(b: Backend) {
     let app = TestApp::spawn(b, Data::Empty).await;

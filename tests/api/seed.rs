@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use crate::both_backends;
 use crate::helpers::{Backend, Data, TestApp};
-use sarcoma_directory::directory::seed::{self, SeedDocument, SeedReport, BUILTIN_SEED};
+use sarcoma_directory::curation::seed;
+use sarcoma_directory::directory::seed::{SeedDocument, SeedReport, BUILTIN_SEED};
 
 #[test]
 fn builtin_seed_is_valid_and_honest() {

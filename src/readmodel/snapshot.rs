@@ -16,11 +16,11 @@ use chrono::NaiveDate;
 
 use crate::criteria::evaluate::{outcome_only, Outcome};
 use crate::criteria::profile::Profile;
-use crate::directory::index::{Entry, Facet, Index};
 use crate::directory::model::*;
 use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
 use crate::directory::text::{fold, tokens};
-use crate::directory::views::*;
+use crate::readmodel::index::{Entry, Facet, Index};
+use crate::readmodel::views::*;
 use crate::store::schema::{affiliations, centres, clinicians, facts};
 use crate::store::{data_version, DbConnection, StoreError};
 

@@ -7,15 +7,14 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
-use crate::directory::index::{After, Facet, Hit, Near, Query};
-use crate::directory::snapshot::Snapshot;
-use crate::directory::text::{fold, tokens};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+use crate::directory::text::tokens;
+use crate::handlers::filters;
+use crate::readmodel::index::{Facet, Hit, Near, Query};
+use crate::readmodel::snapshot::Snapshot;
 
-use crate::fhir::resources;
+use crate::handlers::fhir::resources;
 use crate::http::pagination;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const FHIR_JSON: &str = "application/fhir+json; fhirVersion=4.0";
 
@@ -74,6 +73,13 @@ fn outcome(status: StatusCode, code: &str, diagnostics: String) -> HttpResponse 
 /// A refused search, rendered as an OperationOutcome with 400.
 struct Invalid(String);
 
+/// The shared filters' errors, as FHIR reports them.
+impl From<crate::error::ApiError> for Invalid {
+    fn from(e: crate::error::ApiError) -> Self {
+        Invalid(e.problem().detail)
+    }
+}
+
 fn invalid(msg: impl Into<String>) -> Invalid {
     Invalid(msg.into())
 }
@@ -85,7 +91,9 @@ impl Invalid {
 }
 
 /// The server's CapabilityStatement.
-#[utoipa::path(tag = "fhir", responses((status = 200, description = "FHIR R4 CapabilityStatement", content_type = "application/fhir+json", body = Object)))]
+#[utoipa::path(tag = "fhir", responses(
+        (status = 200, description = "FHIR R4 CapabilityStatement", content_type = "application/fhir+json", body = Object),
+    ))]
 #[get("/metadata")]
 pub async fn metadata(req: HttpRequest) -> HttpResponse {
     if !req.query_string().is_empty() {
@@ -234,10 +242,9 @@ pub async fn search(
             };
             let mut links = vec![json!({"relation": "self", "url": self_link})];
             if let Some(cursor) = next {
-                let mut pairs: Vec<(String, String)> =
-                    pairs.into_iter().filter(|(k, _)| k != "_cursor").collect();
-                pairs.push(("_cursor".into(), cursor));
-                links.push(json!({"relation": "next", "url": format!("{base}?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())}));
+                // FHIR puts the next page in the Bundle, not a Link header.
+                let url = pagination::next_url(&base, req.query_string(), "_cursor", &cursor);
+                links.push(json!({"relation": "next", "url": url}));
             }
             let entry: Vec<Value> = entries
                 .into_iter()
@@ -283,33 +290,24 @@ fn run_search(kind: &str, p: &BTreeMap<&str, &str>, s: &Snapshot) -> Result<Foun
         limit,
         ..Default::default()
     };
-    if let Some(name) = p.get("name") {
-        q.words = tokens(name).collect();
-        if q.words.is_empty() {
-            return Err(invalid("name must contain a letter or digit"));
-        }
-    }
-    if let Some(c) = p.get("address-country") {
-        q.facets
-            .push((Facet::Country, c.trim().to_ascii_uppercase()));
-    }
-    if let Some(st) = p.get("address-state") {
-        q.facets
-            .push((Facet::Region, st.trim().to_ascii_uppercase()));
-    }
-    if let Some(city) = p.get("address-city") {
-        q.facets.push((Facet::City, fold(city.trim())));
-    }
+    // The same filters, checked the same way, as /v1's lists.
+    q.words = filters::words("name", p.get("name").copied())?;
+    q.facets.extend(filters::country(
+        "address-country",
+        p.get("address-country").copied(),
+    )?);
+    q.facets.extend(filters::region(
+        "address-state",
+        p.get("address-state").copied(),
+    )?);
+    q.facets.extend(filters::city(
+        "address-city",
+        p.get("address-city").copied(),
+    )?);
     if let Some(near) = p.get("near") {
         q.near = Some(parse_near(near)?);
     }
-    q.after = match p.get("_cursor") {
-        Some(c) => Some(
-            pagination::decode(c, q.near.is_some())
-                .map_err(|_| invalid("_cursor is not one this server issued"))?,
-        ),
-        None => None,
-    };
+    q.after = filters::after("_cursor", p.get("_cursor").copied(), q.near.is_some())?;
     let centre_kind = matches!(kind, "Organization" | "Location" | "HealthcareService");
     if let Some(org) = p.get("organization") {
         // A centre has one HealthcareService, with the centre's id.
@@ -330,19 +328,7 @@ fn run_search(kind: &str, p: &BTreeMap<&str, &str>, s: &Snapshot) -> Result<Foun
     let hits: Vec<Hit> = index.search(&q);
     let more = hits.len() > limit;
     let shown = &hits[..hits.len().min(limit)];
-    let next = match (more, shown.last()) {
-        (true, Some(last)) => {
-            let (key, id) = index.key(last.pos);
-            Some(pagination::encode(&match last.distance_km {
-                Some(km) => After::Distance { km, id: id.clone() },
-                None => After::Name {
-                    key: key.clone(),
-                    id: id.clone(),
-                },
-            }))
-        }
-        _ => None,
-    };
+    let next = filters::next_cursor(index, shown, more);
     let resources = shown
         .iter()
         .map(|h| {
@@ -388,6 +374,14 @@ fn parse_near(raw: &str) -> Result<Near, Invalid> {
     })
 }
 
+/// Where a page of PractitionerRoles ends: roles are listed from the
+/// snapshot in a stable order, so a page is a position in it.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RolePosition {
+    at: usize,
+}
+
 /// PractitionerRole search: by practitioner and/or organization, paged
 /// by position in the (stable) list of matching roles.
 fn roles(p: &BTreeMap<&str, &str>, s: &Snapshot, limit: usize) -> Result<Found, Invalid> {
@@ -395,12 +389,7 @@ fn roles(p: &BTreeMap<&str, &str>, s: &Snapshot, limit: usize) -> Result<Found, 
     let organization = p.get("organization").map(|v| reference(v, "Organization"));
     let offset = match p.get("_cursor") {
         None => 0,
-        Some(c) => URL_SAFE_NO_PAD
-            .decode(c)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .and_then(|t| t.strip_prefix('o').and_then(|n| n.parse::<usize>().ok()))
-            .ok_or_else(|| invalid("_cursor is not one this server issued"))?,
+        Some(c) => pagination::decode::<RolePosition>("_cursor", c)?.at,
     };
     // The clinicians to look at: one, those at one centre, or all.
     let candidates: Vec<usize> = match (practitioner, organization) {
@@ -430,6 +419,7 @@ fn roles(p: &BTreeMap<&str, &str>, s: &Snapshot, limit: usize) -> Result<Found, 
             organization.is_none_or(|id| id == at)
         });
     let page: Vec<Value> = matching.skip(offset).take(limit + 1).collect();
-    let next = (page.len() > limit).then(|| URL_SAFE_NO_PAD.encode(format!("o{}", offset + limit)));
+    let next =
+        (page.len() > limit).then(|| pagination::encode(&RolePosition { at: offset + limit }));
     Ok((page.into_iter().take(limit).collect(), next))
 }

@@ -2,34 +2,37 @@
 //! so a client holding an export fetches only what changed since.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, Problem};
-use crate::http::params;
-use crate::startup::AppState;
-use crate::store::schema::{changes, directory_state};
+use crate::http::problems;
+use crate::http::{pagination, params};
+use crate::state::AppState;
+use crate::store::changes;
 
+/// A position in the change feed, as `cursor`, `since` and an export's
+/// `Changes-Cursor` carry it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedPosition {
+    change: i64,
+}
+
+/// The opaque cursor for feed position `position`.
 pub fn encode(position: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("c{position}"))
+    pagination::encode(&FeedPosition { change: position })
 }
 
 fn decode(raw: &str) -> Result<i64, ApiError> {
-    let bad = || {
-        ApiError::bad_parameter(
+    let position = pagination::decode::<FeedPosition>("since", raw)?;
+    if position.change < 0 {
+        return Err(ApiError::bad_parameter(
             "since",
-            "not a cursor from /v1/changes or an export's Changes-Cursor",
-        )
-    };
-    let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix('c')
-        .and_then(|n| n.parse::<i64>().ok())
-        .filter(|n| *n >= 0)
-        .ok_or_else(bad)
+            "not a cursor this feed issued",
+        ));
+    }
+    Ok(position.change)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -75,10 +78,10 @@ pub struct ChangePage {
 /// left public reads). A cursor from before the purge horizon gets 410:
 /// take a fresh export.
 #[utoipa::path(tag = "interop", params(ChangesParams), responses(
-    (status = 200, body = ChangePage),
-    (status = 400, description = "A malformed cursor or parameter", body = Problem, content_type = "application/problem+json"),
-    (status = 410, description = "The cursor is older than the retained history; re-export", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = ChangePage),
+        problems::Query,
+        (status = 410, description = "The cursor is older than the retained history; re-export", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[get("/changes")]
 pub async fn list_changes(
     req: HttpRequest,
@@ -89,18 +92,7 @@ pub async fn list_changes(
     let limit = params::bounded_int("limit", p.limit.as_deref(), 100, 1, 1000)? as i64;
     let (horizon, rows) = state
         .db
-        .run(move |conn| {
-            let horizon: i64 = directory_state::table
-                .filter(directory_state::id.eq(1))
-                .select(directory_state::changes_purged_before)
-                .first(conn)?;
-            let rows: Vec<(i64, String, String, String, i64, String)> = changes::table
-                .filter(changes::seq.gt(since))
-                .order(changes::seq)
-                .limit(limit + 1)
-                .load(conn)?;
-            Ok((horizon, rows))
-        })
+        .run(move |conn| changes::since(conn, since, limit + 1))
         .await?;
     if since < horizon {
         return Err(ApiError::gone(
@@ -122,24 +114,10 @@ pub async fn list_changes(
             changed_at: at.clone(),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(ChangePage {
+    let next = has_more.then_some(cursor.as_str());
+    Ok(pagination::page_at(&req, "since", next).json(ChangePage {
         items,
-        cursor,
+        cursor: cursor.clone(),
         has_more,
     }))
-}
-
-/// Deletes change rows before `before` (a feed position) and records the
-/// horizon, so older cursors get 410. For the `purge-changes` command.
-pub fn purge(
-    conn: &mut crate::store::DbConnection,
-    before: i64,
-) -> Result<usize, crate::store::StoreError> {
-    conn.transaction(|conn| {
-        let n = diesel::delete(changes::table.filter(changes::seq.lt(before))).execute(conn)?;
-        diesel::update(directory_state::table.filter(directory_state::id.eq(1)))
-            .set(directory_state::changes_purged_before.eq(before))
-            .execute(conn)?;
-        Ok(n)
-    })
 }

@@ -1,19 +1,20 @@
 //! Public read endpoints of the directory. Every answer comes from the
 //! current in-memory snapshot; nothing here touches the database.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::criteria::evaluate::Outcome;
-use crate::directory::index::{After, Facet, Hit, Index, Near, Query};
 use crate::directory::model::{Discipline, Programme, ServiceKind, SubjectKind};
-use crate::directory::snapshot::Snapshot;
-use crate::directory::views::*;
 use crate::error::{ApiError, Problem};
+use crate::handlers::filters;
+use crate::http::problems;
 use crate::http::{pagination, params};
-use crate::startup::AppState;
+use crate::readmodel::index::{Facet, Hit, Index, Near, Query};
+use crate::readmodel::snapshot::Snapshot;
+use crate::readmodel::views::*;
+use crate::state::AppState;
 
 const MAX_RADIUS_KM: f64 = 20_000.0;
 const DEFAULT_RADIUS_KM: f64 = 100.0;
@@ -97,58 +98,6 @@ pub struct ClinicianListParams {
     assessment: Option<String>,
 }
 
-fn country(raw: Option<&str>) -> Result<Option<(Facet, String)>, ApiError> {
-    let Some(raw) = raw else { return Ok(None) };
-    let code = raw.trim().to_ascii_uppercase();
-    if code.len() != 2 || rust_iso3166::from_alpha2(&code).is_none() {
-        return Err(ApiError::bad_parameter(
-            "country",
-            "must be an ISO 3166-1 alpha-2 code such as US or DE",
-        ));
-    }
-    Ok(Some((Facet::Country, code)))
-}
-
-fn region(raw: Option<&str>) -> Result<Option<(Facet, String)>, ApiError> {
-    let Some(raw) = raw else { return Ok(None) };
-    let code = raw.trim().to_ascii_uppercase();
-    if rust_iso3166::iso3166_2::from_code(&code).is_none() {
-        return Err(ApiError::bad_parameter(
-            "region",
-            "must be an ISO 3166-2 subdivision code such as US-TX or CA-ON",
-        ));
-    }
-    Ok(Some((Facet::Region, code)))
-}
-
-fn code_of<T: Copy>(
-    name: &str,
-    raw: Option<&str>,
-    parse: fn(&str) -> Option<T>,
-    all: &[T],
-    code: fn(T) -> &'static str,
-) -> Result<Option<T>, ApiError> {
-    let Some(raw) = raw else { return Ok(None) };
-    parse(raw).map(Some).ok_or_else(|| {
-        let allowed: Vec<&str> = all.iter().map(|v| code(*v)).collect();
-        ApiError::bad_parameter(name, format!("must be one of: {}", allowed.join(", ")))
-    })
-}
-
-fn words(raw: Option<&str>) -> Result<Vec<String>, ApiError> {
-    let Some(raw) = params::text("q", raw, 200)? else {
-        return Ok(Vec::new());
-    };
-    let words: Vec<String> = crate::directory::text::tokens(raw).collect();
-    if words.is_empty() {
-        return Err(ApiError::bad_parameter(
-            "q",
-            "must contain a letter or digit",
-        ));
-    }
-    Ok(words)
-}
-
 /// `near`, `radius_km`, `limit` and `cursor`, shared by both lists.
 fn paging(
     near: Option<&str>,
@@ -176,10 +125,8 @@ fn paging(
         }
         None => None,
     };
-    q.limit = params::bounded_int("limit", limit, 20, 1, 100)? as usize;
-    q.after = cursor
-        .map(|c| pagination::decode(c, q.near.is_some()))
-        .transpose()?;
+    q.limit = pagination::limit(limit)?;
+    q.after = filters::after("cursor", cursor, q.near.is_some())?;
     Ok(())
 }
 
@@ -267,31 +214,19 @@ fn page_response<'s>(
         body.push('}');
     }
     body.push_str("],\"next_cursor\":");
-    let mut response = HttpResponse::Ok();
-    response.content_type("application/json");
-    match (more, shown.last()) {
-        (true, Some(last)) => {
-            let (key, id) = index.key(last.pos);
-            let after = match last.distance_km {
-                Some(km) => After::Distance { km, id: id.clone() },
-                None => After::Name {
-                    key: key.clone(),
-                    id: id.clone(),
-                },
-            };
-            let cursor = pagination::encode(&after);
+    let next_cursor = filters::next_cursor(index, shown, more);
+    match &next_cursor {
+        Some(cursor) => {
             body.push('"');
-            body.push_str(&cursor);
+            body.push_str(cursor);
             body.push('"');
-            response.insert_header((
-                header::LINK,
-                pagination::next_link(req.path(), req.query_string(), &cursor),
-            ));
         }
-        _ => body.push_str("null"),
+        None => body.push_str("null"),
     }
     body.push('}');
-    response.body(body)
+    pagination::page(req, next_cursor.as_deref())
+        .content_type("application/json")
+        .body(body)
 }
 
 /// List published centres.
@@ -304,7 +239,7 @@ fn page_response<'s>(
     params(CentreListParams),
     responses(
         (status = 200, description = "A page of centres", body = CentrePage),
-        (status = 400, description = "An unknown, repeated or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        problems::Query,
     )
 )]
 #[get("/centres")]
@@ -314,31 +249,18 @@ pub async fn list_centres(
 ) -> Result<HttpResponse, ApiError> {
     let p: CentreListParams = params::parse(req.query_string())?;
     let mut q = Query::default();
-    q.facets.extend(country(p.country.as_deref())?);
-    q.facets.extend(region(p.region.as_deref())?);
-    if let Some(city) = params::text("city", p.city.as_deref(), 200)? {
-        q.facets
-            .push((Facet::City, crate::directory::text::fold(city)));
-    }
-    if let Some(prog) = code_of(
-        "programme",
-        p.programme.as_deref(),
-        Programme::from_code,
-        Programme::ALL,
-        Programme::code,
-    )? {
+    q.facets
+        .extend(filters::country("country", p.country.as_deref())?);
+    q.facets
+        .extend(filters::region("region", p.region.as_deref())?);
+    q.facets.extend(filters::city("city", p.city.as_deref())?);
+    if let Some(prog) = params::one_of::<Programme>("programme", p.programme.as_deref())? {
         q.facets.push((Facet::Programme, prog.code().to_owned()));
     }
-    if let Some(s) = code_of(
-        "service",
-        p.service.as_deref(),
-        ServiceKind::from_code,
-        ServiceKind::ALL,
-        ServiceKind::code,
-    )? {
+    if let Some(s) = params::one_of::<ServiceKind>("service", p.service.as_deref())? {
         q.facets.push((Facet::Service, s.code().to_owned()));
     }
-    q.words = words(p.q.as_deref())?;
+    q.words = filters::words("q", p.q.as_deref())?;
     paging(
         p.near.as_deref(),
         p.radius_km.as_deref(),
@@ -362,7 +284,7 @@ pub async fn list_centres(
     params(("id" = String, Path, description = "Centre id (slug)")),
     responses(
         (status = 200, description = "The centre", body = CentreDetail),
-        (status = 400, description = "A query parameter was given", body = Problem, content_type = "application/problem+json"),
+        problems::Query,
         (status = 404, description = "No published centre has this id", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -402,7 +324,7 @@ struct CentreDetailRef<'a> {
     params(ClinicianListParams),
     responses(
         (status = 200, description = "A page of clinicians", body = ClinicianPage),
-        (status = 400, description = "An unknown, repeated or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        problems::Query,
     )
 )]
 #[get("/clinicians")]
@@ -412,21 +334,17 @@ pub async fn list_clinicians(
 ) -> Result<HttpResponse, ApiError> {
     let p: ClinicianListParams = params::parse(req.query_string())?;
     let mut q = Query::default();
-    if let Some(d) = code_of(
-        "discipline",
-        p.discipline.as_deref(),
-        Discipline::from_code,
-        Discipline::ALL,
-        Discipline::code,
-    )? {
+    if let Some(d) = params::one_of::<Discipline>("discipline", p.discipline.as_deref())? {
         q.facets.push((Facet::Discipline, d.code().to_owned()));
     }
     if let Some(centre) = params::text("centre", p.centre.as_deref(), 100)? {
         q.facets.push((Facet::Centre, centre.to_owned()));
     }
-    q.facets.extend(country(p.country.as_deref())?);
-    q.facets.extend(region(p.region.as_deref())?);
-    q.words = words(p.q.as_deref())?;
+    q.facets
+        .extend(filters::country("country", p.country.as_deref())?);
+    q.facets
+        .extend(filters::region("region", p.region.as_deref())?);
+    q.words = filters::words("q", p.q.as_deref())?;
     paging(
         p.near.as_deref(),
         p.radius_km.as_deref(),
@@ -450,7 +368,7 @@ pub async fn list_clinicians(
     params(("id" = String, Path, description = "Clinician id (slug)")),
     responses(
         (status = 200, description = "The clinician", body = ClinicianDetail),
-        (status = 400, description = "A query parameter was given", body = Problem, content_type = "application/problem+json"),
+        problems::Query,
         (status = 404, description = "No published clinician has this id", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -483,7 +401,7 @@ struct ClinicianDetailRef<'a> {
     tag = "directory",
     responses(
         (status = 200, description = "Countries with their subdivisions", body = RegionList),
-        (status = 400, description = "A query parameter was given", body = Problem, content_type = "application/problem+json"),
+        problems::Query,
     )
 )]
 #[get("/regions")]

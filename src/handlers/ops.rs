@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -24,7 +24,9 @@ pub struct Readiness {
 }
 
 /// The process is up (it does not touch the database).
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(tag = "operations", responses(
+        (status = 200, body = Health),
+    ))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -32,9 +34,9 @@ pub async fn healthz() -> HttpResponse {
 
 /// The database answers; use this to route traffic to a node.
 #[utoipa::path(tag = "operations", responses(
-    (status = 200, body = Readiness),
-    (status = 503, description = "The database is not reachable", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = Readiness),
+        (status = 503, description = "The database is not reachable", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();

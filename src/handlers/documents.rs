@@ -8,20 +8,22 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use validator::Validate;
 
-use crate::directory::snapshot::Snapshot;
 use crate::documents::evidence::{self, EvidenceList, EvidenceView};
 use crate::documents::format::{self, Format, Refusal};
 use crate::documents::model::Document;
 use crate::documents::render;
+use crate::documents::schema::{TemplateInfo, TemplateList};
 use crate::documents::templates::common::Target;
 use crate::documents::templates::*;
 use crate::error::{ApiError, Problem};
+use crate::http::problems;
 use crate::http::{body, params};
-use crate::startup::AppState;
+use crate::readmodel::snapshot::Snapshot;
+use crate::state::AppState;
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -179,7 +181,7 @@ macro_rules! document_endpoint {
         #[utoipa::path(
             tag = "documents",
             params(FormatParams),
-            request_body(content = $req, content_type = "application/json"),
+            request_body(content = $req, description = "At most 64 KiB", content_type = "application/json"),
             responses(
                 (status = 200, description = "The document, as an attachment; never cached (Cache-Control: no-store)",
                     content(
@@ -189,12 +191,9 @@ macro_rules! document_endpoint {
                         (String = "text/markdown"),
                         (String = "text/plain"),
                     )),
-                (status = 400, description = "Malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
+                problems::JsonBody,
                 (status = 404, description = "The target centre or clinician is not a published listing", body = Problem, content_type = "application/problem+json"),
                 (status = 406, description = "No offered format is acceptable", body = Problem, content_type = "application/problem+json"),
-                (status = 413, description = "The body is larger than 64 KiB", body = Problem, content_type = "application/problem+json"),
-                (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Fields fail validation; each is listed", body = Problem, content_type = "application/problem+json"),
             )
         )]
         #[post($path)]
@@ -235,121 +234,12 @@ document_endpoint!(
     "/documents/consultation-questions"
 );
 
-/// A template: what it is for and the fields it takes.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TemplateInfo {
-    #[schema(example = "second-opinion")]
-    pub id: String,
-    pub title: String,
-    pub purpose: String,
-    /// Where to POST the fields.
-    pub generate: String,
-    /// A blank, fillable download.
-    pub blank: String,
-    pub formats: Vec<String>,
-    /// The fields as JSON Schema (2020-12), self-contained.
-    #[schema(value_type = Object)]
-    pub fields: serde_json::Value,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TemplateList {
-    pub items: Vec<TemplateInfo>,
-}
-
-/// (id, title, purpose, request schema name)
-const TEMPLATES: [(&str, &str, &str, &str); 5] = [
-    (
-        second_opinion::ID,
-        second_opinion::TITLE,
-        second_opinion::PURPOSE,
-        "SecondOpinionRequest",
-    ),
-    (
-        referral_request::ID,
-        referral_request::TITLE,
-        referral_request::PURPOSE,
-        "ReferralRequest",
-    ),
-    (
-        insurer_appeal::ID,
-        insurer_appeal::TITLE,
-        insurer_appeal::PURPOSE,
-        "InsurerAppealRequest",
-    ),
-    (
-        pathology_records::ID,
-        pathology_records::TITLE,
-        pathology_records::PURPOSE,
-        "PathologyRecordsRequest",
-    ),
-    (
-        consultation_questions::ID,
-        consultation_questions::TITLE,
-        consultation_questions::PURPOSE,
-        "ConsultationQuestionsRequest",
-    ),
-];
-
-/// Template descriptions with self-contained JSON Schemas, built once from
-/// the OpenAPI components so the two never disagree.
-pub fn template_infos(spec: &utoipa::openapi::OpenApi) -> Vec<TemplateInfo> {
-    let spec = serde_json::to_value(spec).expect("spec serialises");
-    let components = &spec["components"]["schemas"];
-    TEMPLATES
-        .iter()
-        .map(|(id, title, purpose, schema)| TemplateInfo {
-            id: (*id).into(),
-            title: (*title).into(),
-            purpose: (*purpose).into(),
-            generate: format!("/v1/documents/{id}"),
-            blank: format!("/v1/templates/{id}/blank"),
-            formats: format::ALL
-                .iter()
-                .map(|f| f.extension().to_owned())
-                .collect(),
-            fields: json_schema(components, schema),
-        })
-        .collect()
-}
-
-/// `name`'s schema with every component it reaches under `$defs`.
-fn json_schema(components: &serde_json::Value, name: &str) -> serde_json::Value {
-    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
-        match v {
-            serde_json::Value::Object(m) => {
-                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
-                    out.push(r.trim_start_matches("#/components/schemas/").to_owned());
-                }
-                m.values().for_each(|x| refs(x, out));
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
-            _ => {}
-        }
-    }
-    let mut defs = serde_json::Map::new();
-    let mut todo = Vec::new();
-    refs(&components[name], &mut todo);
-    while let Some(next) = todo.pop() {
-        if defs.contains_key(&next) {
-            continue;
-        }
-        let schema = components[&next].clone();
-        refs(&schema, &mut todo);
-        defs.insert(next, schema);
-    }
-    let mut root = components[name].clone();
-    root["$schema"] = "https://json-schema.org/draft/2020-12/schema".into();
-    root["$defs"] = serde_json::Value::Object(defs);
-    let text = serde_json::to_string(&root)
-        .expect("schema serialises")
-        .replace("#/components/schemas/", "#/$defs/");
-    serde_json::from_str(&text).expect("schema parses")
-}
-
 /// The templates, each with its purpose and its fields as JSON Schema, so
 /// a front-end can build the form.
-#[utoipa::path(tag = "documents", responses((status = 200, body = TemplateList)))]
+#[utoipa::path(tag = "documents", responses(
+        (status = 200, body = TemplateList),
+        problems::Query,
+    ))]
 #[get("/templates")]
 pub async fn list_templates(
     req: HttpRequest,
@@ -366,6 +256,7 @@ pub async fn list_templates(
     params(("id" = String, Path, description = "Template id")),
     responses(
         (status = 200, body = TemplateInfo),
+        problems::Query,
         (status = 404, description = "No such template", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/templates/{id}")]
@@ -396,6 +287,7 @@ pub async fn get_template(
                 (String = "text/markdown"),
                 (String = "text/plain"),
             )),
+        problems::Query,
         (status = 404, description = "No such template", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "No offered format is acceptable", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -424,7 +316,10 @@ pub async fn blank_template(
 /// The evidence library, with formatted citations. Entries with
 /// `cited_by_default` false are unverified: letters cite them only when a
 /// request picks them explicitly.
-#[utoipa::path(tag = "documents", responses((status = 200, body = EvidenceList)))]
+#[utoipa::path(tag = "documents", responses(
+        (status = 200, body = EvidenceList),
+        problems::Query,
+    ))]
 #[get("/evidence")]
 pub async fn list_evidence(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     params::none(req.query_string())?;
@@ -438,6 +333,7 @@ pub async fn list_evidence(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     params(("id" = String, Path, description = "Evidence id")),
     responses(
         (status = 200, body = EvidenceView),
+        problems::Query,
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/evidence/{id}")]

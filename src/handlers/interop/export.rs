@@ -8,11 +8,12 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use futures_util::stream;
 use serde::Serialize;
 
-use crate::directory::snapshot::Snapshot;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::handlers::interop::{changes, ATTRIBUTION, DATA_LICENCE};
 use crate::http::params;
-use crate::interop::{changes, ATTRIBUTION, DATA_LICENCE};
-use crate::startup::AppState;
+use crate::http::problems;
+use crate::readmodel::snapshot::Snapshot;
+use crate::state::AppState;
 
 /// Listings per streamed chunk.
 const CHUNK: usize = 256;
@@ -21,14 +22,14 @@ const CHUNK: usize = 256;
 struct CentreLine<'a> {
     #[serde(flatten)]
     centre: &'a crate::directory::model::Centre,
-    clinicians: &'a [crate::directory::views::CentreClinician],
+    clinicians: &'a [crate::readmodel::views::CentreClinician],
     facts: &'a [crate::directory::model::Fact],
 }
 
 #[derive(Serialize)]
 struct ClinicianLine<'a> {
     #[serde(flatten)]
-    clinician: &'a crate::directory::views::ClinicianView,
+    clinician: &'a crate::readmodel::views::ClinicianView,
     facts: &'a [crate::directory::model::Fact],
 }
 
@@ -260,14 +261,14 @@ macro_rules! export_endpoint {
     ($name:ident, $path:literal, $kind:expr, $format:expr, $media:literal, $what:literal) => {
         #[doc = concat!("Every published ", $what, ", streamed. Licensed CC BY 4.0 (`Link: rel=\"license\"`), with the attribution in the `Attribution` header; `Changes-Cursor` is the `/v1/changes` position this export reflects.")]
         #[utoipa::path(tag = "interop", responses(
-            (status = 200, description = "The export", content((String = $media)),
+        (status = 200, description = "The export", content((String = $media)),
                 headers(
                     ("Changes-Cursor" = String, description = "Pass as `since` to /v1/changes to follow changes after this export"),
                     ("Attribution" = String, description = "The attribution the licence asks for"),
                     ("Link" = String, description = "The data licence, rel=\"license\""),
                 )),
-            (status = 400, description = "A query parameter was given", body = Problem, content_type = "application/problem+json"),
-        ))]
+        problems::Query,
+    ))]
         #[get($path)]
         pub async fn $name(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
             export(&req, &state, $kind, $format)

@@ -4,52 +4,16 @@
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Months, Utc};
-use diesel::prelude::*;
 
-use crate::curation::apply;
-use crate::curation::audit::{self, Attribution};
-use crate::curation::auth::Caller;
-use crate::curation::entities;
-use crate::curation::etag::{self, versioned_json};
+use crate::curation::accounts::Caller;
 use crate::curation::model::*;
-use crate::curation::MAX_BODY_BYTES;
-use crate::directory::model::VerificationStatus;
+use crate::curation::{entities, verifications};
 use crate::error::{ApiError, Problem};
+use crate::handlers::curation::MAX_BODY_BYTES;
+use crate::http::etag::{self, versioned_json};
+use crate::http::problems;
 use crate::http::{body, params};
-use crate::startup::AppState;
-use crate::store::schema::verifications;
-use crate::store::{lock_writes, now_text};
-
-#[derive(
-    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize,
-)]
-#[diesel(table_name = verifications)]
-pub struct VerificationRow {
-    pub id: i64,
-    pub entity_kind: String,
-    pub entity_id: String,
-    pub method: String,
-    pub verified_on: String,
-    pub next_review_due: String,
-    pub source: String,
-    pub note: Option<String>,
-    pub recorded_by: String,
-    pub recorded_at: String,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = verifications)]
-struct NewVerificationRow<'a> {
-    entity_kind: &'a str,
-    entity_id: &'a str,
-    method: &'a str,
-    verified_on: String,
-    next_review_due: String,
-    source: String,
-    note: Option<&'a str>,
-    recorded_by: &'a str,
-    recorded_at: &'a str,
-}
+use crate::state::AppState;
 
 fn kind_of(segment: &str) -> Result<EntityKind, ApiError> {
     match segment {
@@ -94,7 +58,8 @@ macro_rules! stored_entity_endpoint {
             security(("bearer" = [])),
             responses(
                 (status = 200, body = StoredEntity, headers(("ETag" = String, description = "Send as If-Match when proposing a change"))),
-                (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+                problems::Query,
+                problems::ForCurators,
                 (status = 404, description = "Nothing stored with this id", body = Problem, content_type = "application/problem+json"),
             )
         )]
@@ -161,72 +126,7 @@ async fn verify(
     let sent = etag::if_match(&req)?;
     let (view, revision) = state
         .db
-        .run_with(move |conn| -> Result<_, ApiError> {
-            conn.transaction(|conn| {
-                lock_writes(conn)?;
-                let current = entities::load(conn, kind, &id)?
-                    .ok_or_else(|| ApiError::no_such(kind.code(), &id))?;
-                etag::check(sent, current.revision)?;
-                let mut after = current.entity.clone();
-                if let Some(ver) = after.verification_mut() {
-                    ver.status = VerificationStatus::Verified;
-                    ver.last_verified = Some(v.verified_on);
-                    ver.method = Some(v.method);
-                    ver.next_review_due = Some(next);
-                }
-                let now = now_text();
-                let revision = current.revision + 1;
-                entities::write(conn, &after, Some(&current), revision, &now)?;
-                diesel::insert_into(verifications::table)
-                    .values(NewVerificationRow {
-                        entity_kind: kind.code(),
-                        entity_id: &id,
-                        method: v.method.code(),
-                        verified_on: v.verified_on.to_string(),
-                        next_review_due: next.to_string(),
-                        source: serde_json::to_string(&v.source).expect("source serialises"),
-                        note: v.note.as_deref(),
-                        recorded_by: &caller.account_id,
-                        recorded_at: &now,
-                    })
-                    .execute(conn)?;
-                let by = Attribution {
-                    proposal_id: None,
-                    proposed_by: Some(&caller.account_id),
-                    approved_by: Some(&caller.account_id),
-                    at: &now,
-                };
-                audit::record(
-                    conn,
-                    "verified",
-                    revision,
-                    Some(&current.entity),
-                    Some(&after),
-                    &by,
-                )?;
-                apply::publish(conn, Some(&current.entity), Some(&after), revision, &now)?;
-                let new_id: Option<i64> = verifications::table
-                    .select(diesel::dsl::max(verifications::id))
-                    .first(conn)?;
-                let view = VerificationView {
-                    id: new_id.unwrap_or_default(),
-                    kind,
-                    entity_id: id,
-                    method: v.method,
-                    verified_on: v.verified_on,
-                    next_review_due: next,
-                    source: v.source,
-                    note: v.note,
-                    recorded_by: Person {
-                        id: caller.account_id,
-                        display_name: caller.display_name,
-                    },
-                    recorded_at: now,
-                    revision,
-                };
-                Ok((view, revision))
-            })
-        })
+        .run_with(move |conn| verifications::record(conn, kind, id, v, next, sent, caller))
         .await?;
     // Read-your-writes on this node; a failure here only delays it.
     if let Err(e) = state.refresh().await {
@@ -247,19 +147,14 @@ macro_rules! verification_endpoint {
                 ("id" = String, Path),
                 ("If-Match" = String, Header, description = "The listing's ETag from GET /v1/curation/...")
             ),
-            request_body(content = NewVerification, content_type = "application/json"),
+            request_body(content = NewVerification, description = "At most 256 KiB", content_type = "application/json"),
             security(("bearer" = [])),
             responses(
                 (status = 201, description = "Recorded; ETag is the listing's new version", body = VerificationView),
-                (status = 400, description = "Malformed JSON, an unknown field or a malformed If-Match", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Needs the reviewer role", body = Problem, content_type = "application/problem+json"),
+                problems::JsonBody,
+                problems::IfMatch,
+                problems::ForReviewers,
                 (status = 404, description = "Nothing stored with this id", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-                (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-                (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Fields fail validation; each is listed", body = Problem, content_type = "application/problem+json"),
-                (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
             )
         )]
         #[post($path)]

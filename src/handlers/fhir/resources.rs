@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::directory::model::{Centre, Source};
-use crate::directory::snapshot::{CentreEntry, ClinicianEntry};
+use crate::readmodel::snapshot::{CentreEntry, ClinicianEntry};
 
 /// Base URL of this directory's identifiers.
 pub const SYSTEM: &str = "https://sarcoma-directory.example/id";

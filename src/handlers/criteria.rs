@@ -9,10 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::criteria::evaluate::{evaluate, Assessment};
 use crate::criteria::profile::{Profile, ProfileKind};
 use crate::directory::model::{Fact, FactSubject, SubjectKind};
-use crate::directory::snapshot::Snapshot;
 use crate::error::{ApiError, Problem};
 use crate::http::params;
-use crate::startup::AppState;
+use crate::http::problems;
+use crate::readmodel::snapshot::Snapshot;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct ProfileSummary {
@@ -46,9 +47,9 @@ pub struct AssessmentParams {
 
 /// The criteria profiles: published criteria sets and the patient guide's.
 #[utoipa::path(tag = "criteria", responses(
-    (status = 200, body = ProfileList),
-    (status = 400, description = "A query parameter was given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = ProfileList),
+        problems::Query,
+    ))]
 #[get("/criteria")]
 pub async fn list_profiles(
     req: HttpRequest,
@@ -78,6 +79,7 @@ pub async fn list_profiles(
     params(("profile" = String, Path, description = "Profile id")),
     responses(
         (status = 200, body = Profile),
+        problems::Query,
         (status = 404, description = "No such profile", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/criteria/{profile}")]

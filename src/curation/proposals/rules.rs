@@ -1,0 +1,154 @@
+//! What a proposal must satisfy before it is stored: sources, the
+//! proposed entity on its own, verification left to reviewers, and what a
+//! revert restores.
+
+use chrono::Utc;
+
+use crate::curation::audit;
+use crate::curation::entities::{self, Entity};
+use crate::curation::model::*;
+use crate::directory::model::{ListingStatus, VerificationStatus};
+use crate::error::ApiError;
+use crate::store::DbConnection;
+
+/// Source rules for a proposal: each needs an http(s) URL or a citation;
+/// a new or changed entity needs at least one.
+pub fn check_sources(p: &NewProposal) -> Result<(), ApiError> {
+    let needs = matches!(p.action, ProposalAction::Create | ProposalAction::Update);
+    if needs && p.sources.is_empty() {
+        return Err(ApiError::invalid(
+            "sources",
+            "give at least one source for the new or changed facts",
+        ));
+    }
+    for (i, s) in p.sources.iter().enumerate() {
+        if !s.is_usable() {
+            return Err(ApiError::invalid(
+                &format!("sources[{i}]"),
+                "a source needs an http(s) URL or a citation",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The entity a create or update proposes, checked on its own.
+pub fn proposed_entity(p: &mut NewProposal) -> Result<Option<Entity>, ApiError> {
+    let wants_entity = matches!(p.action, ProposalAction::Create | ProposalAction::Update);
+    match (wants_entity, p.entity.take()) {
+        (true, None) => Err(ApiError::invalid(
+            "entity",
+            "required for create and update",
+        )),
+        (false, Some(_)) => Err(ApiError::invalid(
+            "entity",
+            "only create and update take an entity",
+        )),
+        (false, None) => Ok(None),
+        (true, Some(value)) => {
+            let entity = Entity::from_json(p.kind, value)?;
+            if entity.id() != p.id {
+                return Err(ApiError::invalid("entity.id", "must equal id"));
+            }
+            entity.check(Utc::now().date_naive())?;
+            if let Entity::Centre(c) = &entity {
+                if c.status == ListingStatus::Archived {
+                    return Err(ApiError::invalid(
+                        "entity.status",
+                        "use the archive action to archive",
+                    ));
+                }
+            }
+            if let Entity::Clinician(c) = &entity {
+                if c.status == ListingStatus::Archived {
+                    return Err(ApiError::invalid(
+                        "entity.status",
+                        "use the archive action to archive",
+                    ));
+                }
+            }
+            Ok(Some(entity))
+        }
+    }
+}
+
+/// Verification is recorded by reviewers (`.../verifications`), never
+/// through a proposal: a new listing starts unverified, an update keeps
+/// the current verification.
+pub fn check_verification_untouched(
+    entity: &Entity,
+    current: Option<&Entity>,
+) -> Result<(), ApiError> {
+    let Some(v) = entity.verification() else {
+        return Ok(());
+    };
+    let ok = match current.and_then(Entity::verification) {
+        Some(now) => v == now,
+        None => {
+            v.status == VerificationStatus::Unverified
+                && v.last_verified.is_none()
+                && v.method.is_none()
+                && v.next_review_due.is_none()
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "entity.verification",
+            "verifications are recorded by reviewers at /v1/curation/{kind}s/{id}/verifications; \
+             send the current verification unchanged (a new listing: unverified, with nulls)",
+        ))
+    }
+}
+
+/// `to_revision` belongs to revert, and revert needs it.
+pub fn check_to_revision(p: &NewProposal) -> Result<(), ApiError> {
+    match (p.action, p.to_revision) {
+        (ProposalAction::Revert, None) => {
+            Err(ApiError::invalid("to_revision", "required to revert"))
+        }
+        (ProposalAction::Revert, Some(_)) | (_, None) => Ok(()),
+        (_, Some(_)) => Err(ApiError::invalid(
+            "to_revision",
+            "only revert takes to_revision",
+        )),
+    }
+}
+
+pub fn is_archived(e: &Entity) -> bool {
+    match e {
+        Entity::Centre(c) => c.status == ListingStatus::Archived,
+        Entity::Clinician(c) => c.status == ListingStatus::Archived,
+        Entity::Fact(_) => false,
+    }
+}
+
+/// The content of an earlier revision, to restore. Verification is a dated
+/// record rather than content, so the current one is kept.
+pub fn revert_content(
+    conn: &mut DbConnection,
+    current: &entities::Stored,
+    to: i64,
+) -> Result<Entity, ApiError> {
+    if to >= current.revision {
+        return Err(ApiError::invalid(
+            "to_revision",
+            format!(
+                "must be earlier than the current revision {}",
+                current.revision
+            ),
+        ));
+    }
+    let kind = current.entity.kind();
+    let mut old = audit::content_at(conn, kind, current.entity.id(), to)?.ok_or_else(|| {
+        ApiError::invalid(
+            "to_revision",
+            format!("no recorded content for revision {to}"),
+        )
+    })?;
+    if let (Some(v), Some(now)) = (old.verification_mut(), current.entity.verification()) {
+        *v = now.clone();
+    }
+    Ok(old)
+}

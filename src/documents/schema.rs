@@ -1,0 +1,121 @@
+//! What each template asks for, as self-contained JSON Schemas built from
+//! the OpenAPI components, so a front-end can build a form and the schema
+//! and the server's validation never disagree.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::documents::format;
+use crate::documents::templates::*;
+
+/// A template: what it is for and the fields it takes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TemplateInfo {
+    #[schema(example = "second-opinion")]
+    pub id: String,
+    pub title: String,
+    pub purpose: String,
+    /// Where to POST the fields.
+    pub generate: String,
+    /// A blank, fillable download.
+    pub blank: String,
+    pub formats: Vec<String>,
+    /// The fields as JSON Schema (2020-12), self-contained.
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TemplateList {
+    pub items: Vec<TemplateInfo>,
+}
+
+/// (id, title, purpose, request schema name)
+const TEMPLATES: [(&str, &str, &str, &str); 5] = [
+    (
+        second_opinion::ID,
+        second_opinion::TITLE,
+        second_opinion::PURPOSE,
+        "SecondOpinionRequest",
+    ),
+    (
+        referral_request::ID,
+        referral_request::TITLE,
+        referral_request::PURPOSE,
+        "ReferralRequest",
+    ),
+    (
+        insurer_appeal::ID,
+        insurer_appeal::TITLE,
+        insurer_appeal::PURPOSE,
+        "InsurerAppealRequest",
+    ),
+    (
+        pathology_records::ID,
+        pathology_records::TITLE,
+        pathology_records::PURPOSE,
+        "PathologyRecordsRequest",
+    ),
+    (
+        consultation_questions::ID,
+        consultation_questions::TITLE,
+        consultation_questions::PURPOSE,
+        "ConsultationQuestionsRequest",
+    ),
+];
+
+/// Template descriptions with self-contained JSON Schemas, built once from
+/// the OpenAPI components so the two never disagree.
+pub fn template_infos(spec: &utoipa::openapi::OpenApi) -> Vec<TemplateInfo> {
+    let spec = serde_json::to_value(spec).expect("spec serialises");
+    let components = &spec["components"]["schemas"];
+    TEMPLATES
+        .iter()
+        .map(|(id, title, purpose, schema)| TemplateInfo {
+            id: (*id).into(),
+            title: (*title).into(),
+            purpose: (*purpose).into(),
+            generate: format!("/v1/documents/{id}"),
+            blank: format!("/v1/templates/{id}/blank"),
+            formats: format::ALL
+                .iter()
+                .map(|f| f.extension().to_owned())
+                .collect(),
+            fields: json_schema(components, schema),
+        })
+        .collect()
+}
+
+/// `name`'s schema with every component it reaches under `$defs`.
+fn json_schema(components: &serde_json::Value, name: &str) -> serde_json::Value {
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(r.trim_start_matches("#/components/schemas/").to_owned());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut defs = serde_json::Map::new();
+    let mut todo = Vec::new();
+    refs(&components[name], &mut todo);
+    while let Some(next) = todo.pop() {
+        if defs.contains_key(&next) {
+            continue;
+        }
+        let schema = components[&next].clone();
+        refs(&schema, &mut todo);
+        defs.insert(next, schema);
+    }
+    let mut root = components[name].clone();
+    root["$schema"] = "https://json-schema.org/draft/2020-12/schema".into();
+    root["$defs"] = serde_json::Value::Object(defs);
+    let text = serde_json::to_string(&root)
+        .expect("schema serialises")
+        .replace("#/components/schemas/", "#/$defs/");
+    serde_json::from_str(&text).expect("schema parses")
+}

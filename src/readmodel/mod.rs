@@ -1,0 +1,11 @@
+//! The read model: an in-memory copy of the published directory with its
+//! search index and precomputed assessments. Every public read answers
+//! from it; writes and other nodes' changes reach it through `refresh`.
+
+pub mod index;
+pub mod position;
+pub mod refresh;
+pub mod snapshot;
+pub mod views;
+
+pub use refresh::ReadModel;
