@@ -205,6 +205,8 @@ fn run_blocks(address: &str, database: &str, dir: &Path) -> (Vec<Call>, Vec<(Blo
             .env("DATABASE_URL", database)
             .env("README_CALLS", &calls_dir)
             .env("RUST_LOG", "warn")
+            .env("NO_PROXY", "127.0.0.1")
+            .env("no_proxy", "127.0.0.1")
             .output()
             .expect("bash runs");
         assert!(
