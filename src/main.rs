@@ -9,11 +9,27 @@ use sarcoma_directory::directory::seed::{SeedDocument, BUILTIN_SEED};
 use sarcoma_directory::startup::Application;
 use sarcoma_directory::store::Database;
 
+/// Every setting, as README.md's Configuration table has it (a test
+/// checks that each variable there is named here).
+const SETTINGS_HELP: &str = "\
+Settings (environment variables):
+  DATABASE_URL                   SQLite file path (or sqlite://PATH), or a postgres:// URL
+                                 [default: sarcoma-directory.sqlite3]
+  BIND_ADDR                      address and port to listen on [default: 127.0.0.1:8080]
+  RUST_LOG                       log filter, e.g. warn or sarcoma_directory=debug [default: info]
+  REFRESH_INTERVAL_MS            how often a node checks the database for directory changes,
+                                 10 to 60000 [default: 500]
+  WORKERS                        HTTP worker threads [default: one per CPU core]
+  CORS_ALLOWED_ORIGINS           comma-separated browser origins allowed to call the public API
+                                 [default: any origin]
+  CURATION_CORS_ALLOWED_ORIGINS  browser origins allowed to call /v1/curation/... [default: none]
+  REPORTS_PER_HOUR               public problem reports accepted per client address per hour
+                                 and node [default: 10]
+  TRUSTED_PROXIES                comma-separated IP addresses of reverse proxies whose
+                                 X-Forwarded-For names the client [default: none]";
+
 #[derive(Parser)]
-#[command(
-    version,
-    about = "Sarcoma centre directory API. Settings: DATABASE_URL, BIND_ADDR, REFRESH_INTERVAL_MS, RUST_LOG."
-)]
+#[command(version, about = "Sarcoma centre directory API.", after_help = SETTINGS_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

@@ -2,7 +2,7 @@
 """Validates FHIR resources with the fhir.resources models (R4B, which
 matches R4 for the resources the directory serves). Reads a JSON array of
 resources from the file named on the command line; exits 1 on the first
-invalid one. Installed by .ci/run: pip install 'fhir.resources>=8,<9'."""
+invalid one. Needs fhir.resources (tests/requirements.txt; .ci/test installs it)."""
 import importlib
 import json
 import sys

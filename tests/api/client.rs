@@ -1,13 +1,13 @@
 //! The published spec is usable as it stands: a Python client generated
 //! from `openapi/openapi.json` by openapi-python-client (a well-known
-//! generator, installed by .ci/run) lists centres near a point and fetches
+//! generator, installed by .ci/test) lists centres near a point and fetches
 //! one from a real server.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use crate::both_backends;
-use crate::helpers::{Backend, Data, TestApp};
+use crate::helpers::{python, run_python, Backend, Data, TestApp};
 
 /// Generates the client once per test run.
 fn generated() -> &'static PathBuf {
@@ -15,29 +15,26 @@ fn generated() -> &'static PathBuf {
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("sarcoma-client-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
-        let out = std::process::Command::new("python3")
-            .args([
-                "-m",
-                "openapi_python_client",
-                "generate",
-                "--meta",
-                "none",
-                "--path",
-            ])
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
-            .arg("--output-path")
-            .arg(dir.join("sarcoma_client"))
-            .output()
-            .expect("python3 runs");
+        let out = run_python(
+            python()
+                .args([
+                    "-m",
+                    "openapi_python_client",
+                    "generate",
+                    "--meta",
+                    "none",
+                    "--path",
+                ])
+                .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+                .arg("--output-path")
+                .arg(dir.join("sarcoma_client")),
+        );
         let said = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(
-            out.status.success(),
-            "client generation failed (pip install openapi-python-client): {said}"
-        );
+        assert!(out.status.success(), "client generation failed: {said}");
         dir
     })
 }
@@ -47,15 +44,15 @@ async fn a_generated_client_lists_and_fetches_centres(b: Backend) {
     let dir = generated().clone();
     let address = app.address.clone();
     let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3")
-            .arg(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/client/use_client.py"
-            ))
-            .arg(&dir)
-            .arg(&address)
-            .output()
-            .expect("python3 runs")
+        run_python(
+            python()
+                .arg(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/client/use_client.py"
+                ))
+                .arg(&dir)
+                .arg(&address),
+        )
     })
     .await
     .unwrap();

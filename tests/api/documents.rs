@@ -91,7 +91,7 @@ fn text_of(format: &str, bytes: &[u8]) -> String {
                 .arg(&pdf)
                 .arg("-")
                 .output()
-                .expect("pdftotext runs (poppler-utils; .ci/run installs it)");
+                .expect("pdftotext runs (poppler-utils; .ci/test installs it)");
             assert!(
                 out.status.success(),
                 "pdftotext: {}",

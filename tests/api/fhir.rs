@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{Backend, Data, TestApp};
+use crate::helpers::{python, run_python, Backend, Data, TestApp};
 
 async fn fhir(app: &TestApp, path: &str) -> (u16, Value) {
     let res = app.get(path).await;
@@ -40,24 +40,21 @@ fn next(bundle: &Value) -> Option<String> {
 fn validate(resources: &[Value]) {
     let file = std::env::temp_dir().join(format!("fhir-{}.json", uuid::Uuid::new_v4()));
     std::fs::write(&file, serde_json::to_vec(resources).unwrap()).unwrap();
-    let out = std::process::Command::new("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fhir_validate.py"
-        ))
-        .arg(&file)
-        .output()
-        .expect("python3 runs");
+    let out = run_python(
+        python()
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fhir_validate.py"
+            ))
+            .arg(&file),
+    );
     let _ = std::fs::remove_file(&file);
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        out.status.success(),
-        "FHIR validation failed (pip install 'fhir.resources>=8,<9'): {said}"
-    );
+    assert!(out.status.success(), "FHIR validation failed: {said}");
     assert!(
         said.contains(&format!("valid: {}", resources.len())),
         "{said}"

@@ -421,7 +421,7 @@ impl TestApp {
                 let out = std::process::Command::new("pg_dump")
                     .args(["--data-only", "--no-owner", url])
                     .output()
-                    .expect("pg_dump runs (postgresql-client)");
+                    .expect("pg_dump runs (postgresql-client; .ci/test installs it)");
                 assert!(
                     out.status.success(),
                     "pg_dump: {}",
@@ -431,4 +431,26 @@ impl TestApp {
             }
         }
     }
+}
+
+/// The Python that runs the tests' Python scripts: `TEST_PYTHON` (which
+/// `.ci/test` points at its virtualenv with tests/requirements.txt), else
+/// `python3`.
+pub fn python() -> std::process::Command {
+    std::process::Command::new(std::env::var("TEST_PYTHON").unwrap_or_else(|_| "python3".into()))
+}
+
+/// Runs a `python()` command; panics naming `.ci/test` when Python or one
+/// of the packages the tests need is missing.
+pub fn run_python(cmd: &mut std::process::Command) -> std::process::Output {
+    const HINT: &str = "run the tests with `bash .ci/test`, which installs tests/requirements.txt \
+                        into target/test-venv and sets TEST_PYTHON to its python";
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {:?} ({e}): {HINT}", cmd.get_program()));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("ModuleNotFoundError") || stderr.contains("No module named") {
+        panic!("a Python package is missing: {HINT}\n{stderr}");
+    }
+    out
 }

@@ -20,4 +20,5 @@ mod interop;
 mod openapi;
 mod operations;
 mod pagination;
+mod readme;
 mod seed;
