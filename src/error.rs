@@ -44,8 +44,13 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{status}: {detail}")]
+/// Debug and Display name the status and the kind of problem only: the
+/// detail and field messages can quote what a client sent (a patient's
+/// value in a letter request), and actix's logger writes an error
+/// response's Debug form at debug level. Clients get the detail in the
+/// body; the log never does.
+#[derive(Clone, thiserror::Error)]
+#[error("{status} {slug}")]
 pub struct ApiError {
     status: StatusCode,
     slug: &'static str,
@@ -54,6 +59,17 @@ pub struct ApiError {
     errors: Vec<FieldError>,
     /// Extra response headers (WWW-Authenticate, ETag, Retry-After).
     headers: Vec<(header::HeaderName, String)>,
+}
+
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let fields: Vec<&str> = self.errors.iter().map(|e| e.field.as_str()).collect();
+        f.debug_struct("ApiError")
+            .field("status", &self.status.as_u16())
+            .field("kind", &self.slug)
+            .field("fields", &fields)
+            .finish_non_exhaustive()
+    }
 }
 
 const PROBLEM_BASE: &str = "https://sarcoma-directory.example/problems/";

@@ -94,7 +94,13 @@ async fn main() -> anyhow::Result<()> {
     match command {
         Command::Serve => {
             let app = Application::build(settings.clone()).await?;
-            log::info!("listening on http://{} (docs at /docs)", settings.bind_addr);
+            // The bound port, which differs from BIND_ADDR's when that asks
+            // for port 0 (tests start peers that way).
+            let host = settings
+                .bind_addr
+                .rsplit_once(':')
+                .map_or(settings.bind_addr.as_str(), |(host, _)| host);
+            log::info!("listening on http://{host}:{} (docs at /docs)", app.port());
             app.run_until_stopped().await?;
         }
         Command::Migrate => {

@@ -296,6 +296,11 @@ impl Snapshot {
                 clinicians,
             })
             .collect();
+        // Every profile has an outcome list, empty when nothing of its kind
+        // is listed, so a badge or filter by any profile has one to read.
+        for p in &profiles {
+            outcomes.entry(p.id.clone()).or_default();
+        }
         Snapshot {
             version,
             latest_change: 0,

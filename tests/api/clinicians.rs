@@ -106,7 +106,22 @@ async fn clinician_detail(b: Backend) {
         .assert_problem(404, None);
 }
 
+/// With no clinician listed (the built-in seed today), a badge or filter
+/// by a clinician profile answers an empty page; it once panicked.
+async fn clinician_profiles_work_with_no_clinicians(b: Backend) {
+    let app = TestApp::spawn(b, Data::BuiltinSeed).await;
+    for query in [
+        "assessment=guide-sarcoma-oncologist",
+        "meets=guide-sarcoma-oncologist",
+    ] {
+        let page = app.get_ok(&format!("/v1/clinicians?{query}")).await;
+        assert_eq!(page["items"], serde_json::json!([]), "{query}");
+        assert_eq!(page["next_cursor"], serde_json::Value::Null, "{query}");
+    }
+}
+
 both_backends!(
+    clinician_profiles_work_with_no_clinicians,
     lists_published_clinicians_with_public_affiliations,
     filters_clinicians,
     clinicians_near_a_point_use_their_nearest_centre,
