@@ -1,0 +1,170 @@
+//! The real binary: one-shot commands (`cli`) and `serve` as its own OS
+//! process (`ServerProcess`), each with a clean environment holding only
+//! `PATH` and the variables the test names.
+//!
+//! A served node binds port 0 itself, so no port is picked by the test
+//! and released (which another process could take in between). The binary
+//! logs `listening on http://{BIND_ADDR}`, that is the configured address
+//! (`127.0.0.1:0`), not the bound port; so the port is read from the
+//! kernel: the one listening TCP socket the process holds
+//! (`/proc/PID/fd` and `/proc/PID/net/tcp`).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use sarcoma_directory::store::DatabaseUrl;
+
+pub const BINARY: &str = env!("CARGO_BIN_EXE_sarcoma-directory");
+
+/// `DATABASE_URL` as the binary takes it.
+fn url_text(url: &DatabaseUrl) -> String {
+    match url {
+        DatabaseUrl::Sqlite { path } => path.clone(),
+        DatabaseUrl::Postgres { url } => url.clone(),
+    }
+}
+
+/// The binary in a clean environment: `PATH`, then `env`.
+fn command(env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BINARY);
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    cmd
+}
+
+/// Runs a one-shot command with `DATABASE_URL` (when given) and `env`.
+pub fn cli(url: Option<&DatabaseUrl>, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = command(env);
+    if let Some(url) = url {
+        cmd.env("DATABASE_URL", url_text(url));
+    }
+    cmd.args(args).output().expect("the binary runs")
+}
+
+/// As `cli`, asserting success; its standard output.
+pub fn cli_ok(url: &DatabaseUrl, args: &[&str]) -> String {
+    let out = cli(Some(url), args, &[("RUST_LOG", "warn")]);
+    assert!(
+        out.status.success(),
+        "{args:?}: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `serve` as its own process, stopped (and its log file removed) on drop.
+pub struct ServerProcess {
+    pub address: String,
+    child: Child,
+    log: PathBuf,
+}
+
+impl ServerProcess {
+    /// Starts `serve` over `url` on port 0 with one worker and default
+    /// settings otherwise (plus `env`), and waits until `/readyz` answers
+    /// 200.
+    pub async fn start(url: &DatabaseUrl, env: &[(&str, &str)]) -> ServerProcess {
+        let log = std::env::temp_dir().join(format!("sarcoma-node-{}.log", uuid::Uuid::new_v4()));
+        let url = url_text(url);
+        let mut base = vec![
+            ("DATABASE_URL", url.as_str()),
+            ("BIND_ADDR", "127.0.0.1:0"),
+            ("WORKERS", "1"),
+            ("RUST_LOG", "info"),
+        ];
+        base.extend_from_slice(env);
+        let child = command(&base)
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("a log file"))
+            .spawn()
+            .expect("the binary starts");
+        let mut node = ServerProcess {
+            address: String::new(),
+            child,
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let port = loop {
+            if let Some(status) = node.child.try_wait().unwrap() {
+                panic!("the node exited ({status}): {}", node.log_text());
+            }
+            if let Some(port) = listening_port(node.child.id()) {
+                break port;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the node never listened: {}",
+                node.log_text()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        node.address = format!("http://127.0.0.1:{port}");
+        let client = super::client();
+        let ready = format!("{}/readyz", node.address);
+        let log_text = || node.log_text();
+        super::eventually(
+            "the node answers /readyz with 200",
+            Duration::from_secs(30),
+            || async {
+                match client.get(&ready).send().await {
+                    Ok(r) if r.status() == 200 => Ok(()),
+                    Ok(r) => Err(format!("{}; log: {}", r.status(), log_text())),
+                    Err(e) => Err(format!("{e}; log: {}", log_text())),
+                }
+            },
+        )
+        .await;
+        node
+    }
+
+    /// What the node logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+/// The port of the TCP socket process `pid` listens on, if any yet.
+pub fn listening_port(pid: u32) -> Option<u16> {
+    let inodes: HashSet<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .ok()?
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter_map(|target| {
+            let t = target.to_string_lossy().into_owned();
+            Some(t.strip_prefix("socket:[")?.strip_suffix(']')?.to_owned())
+        })
+        .collect();
+    let mut ports = Vec::new();
+    for table in ["tcp", "tcp6"] {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            // sl local rem st queues timer retransmits uid timeout inode
+            if cols.len() > 9 && cols[3] == "0A" && inodes.contains(cols[9]) {
+                let hex = cols[1].rsplit(':').next()?;
+                ports.push(u16::from_str_radix(hex, 16).ok()?);
+            }
+        }
+    }
+    ports.sort_unstable();
+    ports.dedup();
+    match ports.as_slice() {
+        [port] => Some(*port),
+        [] => None,
+        more => panic!("process {pid} listens on several ports: {more:?}"),
+    }
+}
