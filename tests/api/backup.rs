@@ -116,8 +116,24 @@ async fn export_import_round_trips_across_backends(b: Backend) {
 
     // Into the other backend, and out again: identical.
     let target = TestDb::new(other);
-    let printed = cli_ok(&target.url, &["import", "--file", first.to_str().unwrap()]);
+    let out = cli(
+        Some(&target.url),
+        &["import", "--file", first.to_str().unwrap()],
+        &[("RUST_LOG", "info")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
     assert!(printed.contains("imported"), "{printed}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!(" migration(s) on {}", other.code())),
+        "the import ran on {}: {said}",
+        other.code()
+    );
     let second = dir.join("second.json");
     cli_ok(&target.url, &["export", "--file", second.to_str().unwrap()]);
     assert_eq!(read(&second), original);

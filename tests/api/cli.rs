@@ -41,8 +41,22 @@ fn openapi_prints_the_committed_document() {
 
 async fn migrate_then_seed_adds_only_what_is_missing(b: Backend) {
     let db = TestDb::new(b);
-    let printed = cli_ok(&db.url, &["migrate"]);
-    assert_eq!(printed.trim(), "migrations applied");
+    let out = cli(Some(&db.url), &["migrate"], &[("RUST_LOG", "info")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "migrations applied"
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!(" migration(s) on {}", b.code())),
+        "the command ran on {}: {said}",
+        b.code()
+    );
     assert_eq!(cli_ok(&db.url, &["migrate"]).trim(), "migrations applied");
     let empty = export(&db);
     assert_eq!(count(&empty, "centres"), 0, "migrate loads nothing");
