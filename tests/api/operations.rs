@@ -35,7 +35,13 @@ async fn interactive_docs_are_served_without_a_cdn(b: Backend) {
     let init = app.get("/docs/swagger-initializer.js").await;
     assert_eq!(init.status, 200);
     assert!(init.text.contains("/openapi.json"), "{}", init.text);
-    assert_eq!(app.get("/docs/swagger-ui-bundle.js").await.status, 200);
+    let bundle = app.get("/docs/swagger-ui-bundle.js").await;
+    assert_eq!(bundle.status, 200);
+    assert!(
+        bundle.bytes.len() > 100_000 && bundle.text.contains("SwaggerUIBundle"),
+        "the vendored Swagger UI bundle ({} bytes)",
+        bundle.bytes.len()
+    );
 }
 
 async fn writes_reach_public_reads_after_a_refresh(b: Backend) {

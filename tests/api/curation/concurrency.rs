@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::{approve, proposal, propose, stored};
+use super::{approve, approve_ok, proposal, propose, stored};
 use crate::both_backends;
 use crate::helpers::{Backend, Data, TestApp};
 use sarcoma_directory::curation::model::Role;
@@ -84,7 +84,11 @@ async fn stale_versions_and_conflicting_approvals(b: Backend) {
     )
     .await
     .assert_problem(412, None);
-    assert_eq!(approve(&app, &reviewer, &p3).await.status, 200);
+    approve_ok(&app, &reviewer, &p3).await;
+    assert_eq!(
+        stored(&app, &curator, "centre", "fake-boston").await.0["notes"],
+        "Fictional note"
+    );
     app.send(
         Method::POST,
         &format!("/v1/curation/proposals/{id}/approve"),
