@@ -266,7 +266,12 @@ impl TestApp {
     /// environment, port 0), as several stateless nodes run over one
     /// PostgreSQL database.
     pub async fn spawn_peer_process(&self) -> TestApp {
-        let node = ServerProcess::start(&self.db_url, &[]).await;
+        self.spawn_peer_process_with(&[]).await
+    }
+
+    /// As `spawn_peer_process`, with more environment variables.
+    pub async fn spawn_peer_process_with(&self, env: &[(&str, &str)]) -> TestApp {
+        let node = ServerProcess::start(&self.db_url, env).await;
         let peer = TestApp {
             address: node.address.clone(),
             db_url: self.db_url.clone(),
@@ -281,6 +286,11 @@ impl TestApp {
         };
         peer.assert_backend(backend).await;
         peer
+    }
+
+    /// What a peer process logged so far (`None` for an in-process app).
+    pub fn process_log(&self) -> Option<String> {
+        self._process.as_ref().map(ServerProcess::log_text)
     }
 
     /// Creates an account through the library (as the CLI does); its token.

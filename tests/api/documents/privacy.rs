@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::{body, post, FORMATS, TEMPLATES};
 use crate::both_backends;
-use crate::helpers::{captured_logs, wait_for_log_line, Backend, Data, TestApp};
+use crate::helpers::{wait_for_log_line, Backend, Data, TestApp};
 
 /// Requests that fail, each with the marker where the error may quote it,
 /// and the status each must get.
@@ -88,18 +88,14 @@ fn refused(template: &str, marker: &str) -> Vec<(String, Value, u16)> {
     cases
 }
 
-async fn nothing_sent_is_stored_or_logged(b: Backend) {
-    let app = TestApp::spawn(b, Data::Fixtures).await;
-    assert_eq!(
-        log::max_level(),
-        log::LevelFilter::Trace,
-        "the servers' log is captured at its most verbose level"
-    );
-    let marker = format!("PRIVACY{}", uuid::Uuid::new_v4().simple());
+/// Every template in `formats` with the marker in every field, then every
+/// refused request; each must get its exact status.
+async fn send_everything(app: &TestApp, marker: &str, formats: Vec<&str>) {
+    let marker = marker.to_owned();
     for template in TEMPLATES {
-        for (format, _) in FORMATS {
+        for format in &formats {
             let res = post(
-                &app,
+                app,
                 template,
                 &format!("?format={format}"),
                 &body(template, &format!("Name {marker}"), &marker),
@@ -109,7 +105,7 @@ async fn nothing_sent_is_stored_or_logged(b: Backend) {
             assert_eq!(res.header("cache-control"), Some("no-store"));
         }
         for (query, bad, status) in refused(template, &marker) {
-            let res = post(&app, template, &query, &bad).await;
+            let res = post(app, template, &query, &bad).await;
             assert_eq!(res.status, status, "{template}{query} {bad}: {}", res.text);
             assert_eq!(res.header("cache-control"), Some("no-store"));
         }
@@ -129,6 +125,22 @@ async fn nothing_sent_is_stored_or_logged(b: Backend) {
             .await;
         assert_eq!(res.status, 400, "{template} malformed: {}", res.text);
     }
+}
+
+/// Log lines holding the marker (at most five shown).
+fn lines_with<'a>(log: &'a str, marker: &str) -> Vec<&'a str> {
+    log.lines().filter(|l| l.contains(marker)).collect()
+}
+
+async fn nothing_sent_is_stored_or_logged(b: Backend) {
+    let app = TestApp::spawn(b, Data::Fixtures).await;
+    assert_eq!(
+        log::max_level(),
+        log::LevelFilter::Trace,
+        "the servers' log is captured at its most verbose level"
+    );
+    let marker = format!("PRIVACY{}", uuid::Uuid::new_v4().simple());
+    send_everything(&app, &marker, FORMATS.iter().map(|(f, _)| *f).collect()).await;
     // A last request of this test's own, with a unique path: once its
     // request-log line is there, every earlier request's is too (one
     // worker answers them in turn, and logs each after answering).
@@ -139,19 +151,31 @@ async fn nothing_sent_is_stored_or_logged(b: Backend) {
         logs.contains("POST /v1/documents/second-opinion 200"),
         "the requests were logged, without their bodies"
     );
-    let leaked: Vec<&str> = logs.lines().filter(|l| l.contains(&marker)).collect();
+
+    // The real binary too, as deployed, with RUST_LOG=trace.
+    let node = app.spawn_peer_process_with(&[("RUST_LOG", "trace")]).await;
+    send_everything(&node, &marker, vec!["md"]).await;
+    let sentinel = format!("/privacy-sentinel-{}", uuid::Uuid::new_v4().simple());
+    assert_eq!(node.get(&sentinel).await.status, 404);
+    let line = format!("GET {sentinel} 404");
+    let node_log = crate::helpers::eventually(
+        "the node logs the sentinel request",
+        std::time::Duration::from_secs(10),
+        || async {
+            let log = node.process_log().unwrap_or_default();
+            if log.contains(&line) {
+                Ok(log)
+            } else {
+                Err("not logged yet".to_owned())
+            }
+        },
+    )
+    .await;
     assert!(
-        leaked.is_empty(),
-        "the marker reached the log in {} line(s), e.g.:\n{}",
-        leaked.len(),
-        leaked
-            .iter()
-            .take(5)
-            .copied()
-            .collect::<Vec<_>>()
-            .join("\n")
+        node_log.contains("TRACE") || node_log.contains("DEBUG"),
+        "the node logged at its most verbose level"
     );
-    assert!(!captured_logs().is_empty());
+
     let stored = app.database_bytes();
     assert!(!stored.is_empty());
     assert!(
@@ -160,9 +184,19 @@ async fn nothing_sent_is_stored_or_logged(b: Backend) {
             .any(|w| w == b"fake-houston"),
         "the search covers the stored listings"
     );
+    let in_database = stored.windows(marker.len()).any(|w| w == marker.as_bytes());
+    let in_log = lines_with(&logs, &marker);
+    let in_node_log = lines_with(&node_log, &marker);
+    let show = |lines: &[&str]| lines.iter().take(5).copied().collect::<Vec<_>>().join("\n");
     assert!(
-        !stored.windows(marker.len()).any(|w| w == marker.as_bytes()),
-        "the marker reached the database"
+        in_log.is_empty() && in_node_log.is_empty() && !in_database,
+        "the marker leaked: in the database: {in_database}; in {} line(s) of the \
+         in-process log, e.g.:\n{}\nin {} line(s) of the binary's log (RUST_LOG=trace), \
+         e.g.:\n{}",
+        in_log.len(),
+        show(&in_log),
+        in_node_log.len(),
+        show(&in_node_log)
     );
 }
 
