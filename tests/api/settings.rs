@@ -6,11 +6,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{cli, cli_ok, client, Backend, ServerProcess, TestDb};
-
-fn fixtures_path() -> &'static str {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/directory.json")
-}
+use crate::helpers::{cli, Backend, Data, TestApp, TestDb};
 
 /// Runs `migrate` (which reads every setting first) with `env` over a new
 /// SQLite file; its exit status and standard error.
@@ -155,58 +151,44 @@ fn the_default_database_is_a_sqlite_file_in_the_working_directory() {
 /// both CORS lists.
 #[tokio::test]
 async fn settings_take_effect_in_a_served_node() {
-    let db = TestDb::new(Backend::Sqlite);
-    cli_ok(&db.url, &["seed", "--file", fixtures_path()]);
-    let node = ServerProcess::start(
-        &db.url,
-        &[
+    let app = TestApp::spawn(Backend::Sqlite, Data::Fixtures).await;
+    let node = app
+        .spawn_peer_process_with(&[
             ("REPORTS_PER_HOUR", "1"),
             ("TRUSTED_PROXIES", "127.0.0.1"),
             ("CORS_ALLOWED_ORIGINS", "https://app.example"),
             ("CURATION_CORS_ALLOWED_ORIGINS", "https://curators.example"),
-            ("REFRESH_INTERVAL_MS", "10"),
-        ],
-    )
-    .await;
-    let http = client();
+        ])
+        .await;
     let report = json!({"category": "other", "details": "Fictional report for a test."});
     let mut statuses = Vec::new();
     for client_ip in ["192.0.2.1", "192.0.2.2", "192.0.2.1"] {
-        let res = http
-            .post(format!("{}/v1/centres/fake-houston/reports", node.address))
+        let res = node
+            .req(Method::POST, "/v1/centres/fake-houston/reports")
             .header("X-Forwarded-For", client_ip)
             .json(&report)
             .send()
-            .await
-            .unwrap();
-        statuses.push(res.status().as_u16());
+            .await;
+        statuses.push(res.status);
     }
     assert_eq!(statuses, [202, 202, 429], "one report per client per hour");
-    let preflight = |path: &str, origin: &str| {
-        http.request(Method::OPTIONS, format!("{}{path}", node.address))
+    for (path, origin, granted) in [
+        ("/v1/centres", "https://app.example", true),
+        ("/v1/centres", "https://other.example", false),
+        ("/v1/curation/queue", "https://curators.example", true),
+        ("/v1/curation/queue", "https://app.example", false),
+    ] {
+        let r = node
+            .req(Method::OPTIONS, path)
             .header("Origin", origin)
             .header("Access-Control-Request-Method", "GET")
             .send()
-    };
-    let granted = |r: &reqwest::Response| {
-        r.headers()
-            .get("access-control-allow-origin")
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
-    let r = preflight("/v1/centres", "https://app.example")
-        .await
-        .unwrap();
-    assert_eq!(granted(&r).as_deref(), Some("https://app.example"));
-    let r = preflight("/v1/centres", "https://other.example")
-        .await
-        .unwrap();
-    assert_eq!(granted(&r), None);
-    let r = preflight("/v1/curation/queue", "https://curators.example")
-        .await
-        .unwrap();
-    assert_eq!(granted(&r).as_deref(), Some("https://curators.example"));
-    let r = preflight("/v1/curation/queue", "https://app.example")
-        .await
-        .unwrap();
-    assert_eq!(granted(&r), None);
+            .await;
+        let expected = granted.then_some(origin);
+        assert_eq!(
+            r.header("access-control-allow-origin"),
+            expected,
+            "{origin} on {path}"
+        );
+    }
 }
