@@ -125,3 +125,27 @@ impl Settings {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! `origins`, the one pure parser here; `Settings::from_env` reads the
+    //! process environment, so tests/api/settings.rs checks it through the
+    //! real binary.
+
+    use super::origins;
+
+    #[test]
+    fn origins_are_trimmed_and_need_a_scheme() {
+        assert_eq!(
+            origins("X", " https://a.example/ ,http://localhost:3000,, ").unwrap(),
+            ["https://a.example", "http://localhost:3000"]
+        );
+        assert_eq!(origins("X", " , ").unwrap(), Vec::<String>::new());
+        let err = origins("CORS_ALLOWED_ORIGINS", "https://ok.example, app.example").unwrap_err();
+        assert!(
+            err.starts_with("CORS_ALLOWED_ORIGINS: \"app.example\" is not an origin"),
+            "{err}"
+        );
+        assert!(origins("X", "ftp://files.example").is_err());
+    }
+}

@@ -1,41 +1,15 @@
 //! Backup round trips: export with the CLI, import into an empty database
 //! of the other backend, export again: the same document; and back.
 
-use std::process::Command;
-
 use diesel::RunQueryDsl;
 use reqwest::Method;
 use sarcoma_directory::curation::backup::{self, Backup};
 use sarcoma_directory::curation::model::Role;
-use sarcoma_directory::store::{Database, DatabaseUrl};
+use sarcoma_directory::store::Database;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::{Backend, Data, TestApp, TestDb};
-
-fn url_text(url: &DatabaseUrl) -> String {
-    match url {
-        DatabaseUrl::Sqlite { path } => path.clone(),
-        DatabaseUrl::Postgres { url } => url.clone(),
-    }
-}
-
-/// Runs the real binary with `DATABASE_URL` pointing at `url`.
-fn cli(url: &DatabaseUrl, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_sarcoma-directory"))
-        .args(args)
-        .env("DATABASE_URL", url_text(url))
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {:?} {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::helpers::{cli, cli_ok, Backend, Data, TestApp, TestDb};
 
 fn read(path: &std::path::Path) -> Backup {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -124,7 +98,7 @@ async fn export_import_round_trips_across_backends(b: Backend) {
         std::env::temp_dir().join(format!("sarcoma-backup-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let first = dir.join("first.json");
-    cli(
+    cli_ok(
         &source.db_url,
         &["export", "--file", first.to_str().unwrap()],
     );
@@ -142,24 +116,40 @@ async fn export_import_round_trips_across_backends(b: Backend) {
 
     // Into the other backend, and out again: identical.
     let target = TestDb::new(other);
-    let printed = cli(&target.url, &["import", "--file", first.to_str().unwrap()]);
+    let out = cli(
+        Some(&target.url),
+        &["import", "--file", first.to_str().unwrap()],
+        &[("RUST_LOG", "info")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
     assert!(printed.contains("imported"), "{printed}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!(" migration(s) on {}", other.code())),
+        "the import ran on {}: {said}",
+        other.code()
+    );
     let second = dir.join("second.json");
-    cli(&target.url, &["export", "--file", second.to_str().unwrap()]);
+    cli_ok(&target.url, &["export", "--file", second.to_str().unwrap()]);
     assert_eq!(read(&second), original);
 
     // And back into a new database of the first backend.
     let back = TestDb::new(b);
-    cli(&back.url, &["import", "--file", second.to_str().unwrap()]);
+    cli_ok(&back.url, &["import", "--file", second.to_str().unwrap()]);
     let third = backup::export(&mut Database::connect(&back.url).unwrap().get().unwrap()).unwrap();
     assert_eq!(third, original);
 
     // Importing into a database that holds data is refused, untouched.
-    let refused = Command::new(env!("CARGO_BIN_EXE_sarcoma-directory"))
-        .args(["import", "--file", first.to_str().unwrap()])
-        .env("DATABASE_URL", url_text(&back.url))
-        .output()
-        .unwrap();
+    let refused = cli(
+        Some(&back.url),
+        &["import", "--file", first.to_str().unwrap()],
+        &[],
+    );
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not empty"));
 

@@ -69,16 +69,19 @@ async fn unknown_routes_and_methods_are_problems(b: Backend) {
     let app = TestApp::spawn(b, Data::Empty).await;
     app.get("/v1/hospitals").await.assert_problem(404, None);
     app.get("/nothing/here").await.assert_problem(404, None);
-    let res = app.request(reqwest::Method::DELETE, "/v1/centres").await;
+    let res = app.req(reqwest::Method::DELETE, "/v1/centres").send().await;
     res.assert_problem(405, None);
     assert_eq!(res.header("allow"), Some("GET"));
-    app.request(reqwest::Method::PUT, "/v1/centres/fake-houston")
+    app.req(reqwest::Method::PUT, "/v1/centres/fake-houston")
+        .send()
         .await
         .assert_problem(405, None);
-    app.request(reqwest::Method::POST, "/openapi.json")
+    app.req(reqwest::Method::POST, "/openapi.json")
+        .send()
         .await
         .assert_problem(405, None);
-    app.request(reqwest::Method::POST, "/v1/regions")
+    app.req(reqwest::Method::POST, "/v1/regions")
+        .send()
         .await
         .assert_problem(405, None);
 }

@@ -1,10 +1,18 @@
 //! The test harness: `TestApp` spawns the real server with its own
-//! database; `both_backends!` runs a test once per backend.
+//! database and checks it runs on the backend asked for; `both_backends!`
+//! runs a test once per backend and `sqlite_once!` once on SQLite (for
+//! behaviour that does not depend on the database). One request helper
+//! (`TestApp::req`, with the shortcuts `get`, `get_ok`, `get_json`,
+//! `post_json` and `send`) and one polling helper (`eventually`).
 
-use std::path::PathBuf;
-use std::time::Duration;
+mod db;
+mod logs;
+mod process;
 
-use diesel::prelude::*;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
 use sarcoma_directory::config::Settings;
 use sarcoma_directory::curation::accounts as auth;
 use sarcoma_directory::curation::model::Role;
@@ -14,6 +22,10 @@ use sarcoma_directory::startup::Application;
 use sarcoma_directory::store::{Database, DatabaseUrl};
 use serde_json::Value;
 
+pub use db::TestDb;
+pub use logs::{captured_logs, wait_for_log_line};
+pub use process::{cli, cli_ok, ServerProcess, BINARY};
+
 /// Plainly fake centres, clinicians and facts (see the file).
 pub const FIXTURES: &str = include_str!("../fixtures/directory.json");
 
@@ -21,6 +33,16 @@ pub const FIXTURES: &str = include_str!("../fixtures/directory.json");
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+impl Backend {
+    /// What `/readyz` reports for this backend.
+    pub fn code(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
 }
 
 /// Runs each named `async fn(Backend)` as two tests, `sqlite::NAME` and
@@ -37,72 +59,17 @@ macro_rules! both_backends {
     };
 }
 
-/// A fresh, empty database that is removed again when dropped.
-pub struct TestDb {
-    pub url: DatabaseUrl,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    File(PathBuf),
-    Database { server: String, name: String },
-}
-
-impl TestDb {
-    pub fn new(backend: Backend) -> Self {
-        let unique = uuid::Uuid::new_v4().simple().to_string();
-        match backend {
-            Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("sarcoma-test-{unique}.sqlite3"));
-                TestDb {
-                    url: DatabaseUrl::Sqlite {
-                        path: path.display().to_string(),
-                    },
-                    cleanup: Cleanup::File(path),
-                }
-            }
-            Backend::Postgres => {
-                let server = std::env::var("TEST_POSTGRES_URL").expect(
-                    "TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite needs a server, \
-                     e.g. TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (see README)",
-                );
-                let name = format!("sarcoma_test_{unique}");
-                let mut admin =
-                    PgConnection::establish(&server).expect("connect to TEST_POSTGRES_URL");
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .expect("create a test database");
-                let (base, _) = server
-                    .rsplit_once('/')
-                    .expect("TEST_POSTGRES_URL ends in /DATABASE");
-                TestDb {
-                    url: DatabaseUrl::Postgres {
-                        url: format!("{base}/{name}"),
-                    },
-                    cleanup: Cleanup::Database { server, name },
-                }
-            }
+/// Runs each named `async fn(Backend)` once, on SQLite, as `once::NAME`:
+/// for behaviour that does not depend on the database (the spec, document
+/// rendering, templates). Not named `sqlite::` so that CI's count of
+/// SQLite and PostgreSQL tests still pairs up.
+#[macro_export]
+macro_rules! sqlite_once {
+    ($($name:ident),* $(,)?) => {
+        mod once {
+            $(#[tokio::test] async fn $name() { super::$name($crate::helpers::Backend::Sqlite).await })*
         }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        match &self.cleanup {
-            Cleanup::File(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            Cleanup::Database { server, name } => {
-                if let Ok(mut admin) = PgConnection::establish(server) {
-                    let _ =
-                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .execute(&mut admin);
-                }
-            }
-        }
-    }
+    };
 }
 
 pub struct TestApp {
@@ -113,18 +80,10 @@ pub struct TestApp {
     /// The database's owner; `None` on a peer node sharing another's.
     _test_db: Option<TestDb>,
     /// A peer node running as its own process, stopped on drop.
-    _process: Option<ChildProcess>,
+    _process: Option<ServerProcess>,
 }
 
-pub struct ChildProcess(std::process::Child);
-
-impl Drop for ChildProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
+/// An answer: status, headers and body.
 pub struct Response {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
@@ -139,6 +98,12 @@ impl Response {
 
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the status; the JSON body.
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{}", self.text);
+        self.json()
     }
 
     /// Asserts a problem+json response with this status naming `field`.
@@ -168,6 +133,57 @@ impl Response {
     }
 }
 
+/// One request to a test server, built up and then sent.
+pub struct Req<'a> {
+    app: &'a TestApp,
+    builder: reqwest::RequestBuilder,
+}
+
+impl Req<'_> {
+    /// `Authorization: Bearer TOKEN`.
+    pub fn token(mut self, token: &str) -> Self {
+        self.builder = self.builder.bearer_auth(token);
+        self
+    }
+
+    pub fn if_match(self, etag: &str) -> Self {
+        self.header("If-Match", etag)
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.builder = self.builder.header(name, value);
+        self
+    }
+
+    pub fn json(mut self, body: &Value) -> Self {
+        self.builder = self.builder.json(body);
+        self
+    }
+
+    /// A raw body with its media type.
+    pub fn body(mut self, content_type: &str, body: impl Into<reqwest::Body>) -> Self {
+        self.builder = self.builder.header("Content-Type", content_type).body(body);
+        self
+    }
+
+    pub async fn send(self) -> Response {
+        let res =
+            self.builder.send().await.unwrap_or_else(|e| {
+                panic!("the server at {} does not answer: {e}", self.app.address)
+            });
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.expect("a body").to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Response {
+            status,
+            headers,
+            text,
+            bytes,
+        }
+    }
+}
+
 pub enum Data {
     /// Nothing loaded: an empty directory.
     Empty,
@@ -184,13 +200,15 @@ impl TestApp {
         Self::spawn_with(backend, data, |_| {}).await
     }
 
-    /// As `spawn`, with settings adjusted by `configure` first.
+    /// As `spawn`, with settings adjusted by `configure` first. Asserts
+    /// that the server runs on `backend`, so no test passes on the wrong
+    /// database.
     pub async fn spawn_with(
         backend: Backend,
         data: Data,
         configure: impl FnOnce(&mut Settings),
     ) -> TestApp {
-        init_logging();
+        logs::init();
         let test_db = TestDb::new(backend);
         let db = Database::connect(&test_db.url).expect("connect");
         let doc = match &data {
@@ -221,62 +239,59 @@ impl TestApp {
             .expect("the server starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        TestApp {
+        let app = TestApp {
             address,
             db_url: test_db.url.clone(),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: client(),
             db,
             _test_db: Some(test_db),
             _process: None,
-        }
+        };
+        app.assert_backend(backend).await;
+        app
+    }
+
+    /// Asserts `/readyz` answers 200 and names `backend`.
+    pub async fn assert_backend(&self, backend: Backend) {
+        let ready = self.get("/readyz").await;
+        assert_eq!(ready.status, 200, "/readyz: {}", ready.text);
+        assert_eq!(
+            ready.json()["backend"],
+            backend.code(),
+            "the server runs on the backend the test asked for"
+        );
     }
 
     /// A second API node over this app's database, as its own OS process
-    /// (the service binary's `serve`, default settings), as several
-    /// stateless nodes run over one PostgreSQL database.
+    /// (the service binary's `serve` with default settings, a clean
+    /// environment, port 0), as several stateless nodes run over one
+    /// PostgreSQL database.
     pub async fn spawn_peer_process(&self) -> TestApp {
-        // Ask the OS for a free port, then let the node bind it.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let url = match &self.db_url {
-            DatabaseUrl::Sqlite { path } => path.clone(),
-            DatabaseUrl::Postgres { url } => url.clone(),
-        };
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_sarcoma-directory"))
-            .arg("serve")
-            .env("DATABASE_URL", url)
-            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-            .env("WORKERS", "1")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("the binary starts");
+        self.spawn_peer_process_with(&[]).await
+    }
+
+    /// As `spawn_peer_process`, with more environment variables.
+    pub async fn spawn_peer_process_with(&self, env: &[(&str, &str)]) -> TestApp {
+        let node = ServerProcess::start(&self.db_url, env).await;
         let peer = TestApp {
-            address: format!("http://127.0.0.1:{port}"),
+            address: node.address.clone(),
             db_url: self.db_url.clone(),
             client: self.client.clone(),
             db: Database::connect(&self.db_url).expect("connect"),
             _test_db: None,
-            _process: Some(ChildProcess(child)),
+            _process: Some(node),
         };
-        for _ in 0..200 {
-            let ready = peer
-                .client
-                .get(format!("{}/readyz", peer.address))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if ready {
-                return peer;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the peer process did not become ready");
+        let backend = match self.db_url {
+            DatabaseUrl::Sqlite { .. } => Backend::Sqlite,
+            DatabaseUrl::Postgres { .. } => Backend::Postgres,
+        };
+        peer.assert_backend(backend).await;
+        peer
+    }
+
+    /// What a peer process logged so far (`None` for an in-process app).
+    pub fn process_log(&self) -> Option<String> {
+        self._process.as_ref().map(ServerProcess::log_text)
     }
 
     /// Creates an account through the library (as the CLI does); its token.
@@ -286,61 +301,41 @@ impl TestApp {
         token.token
     }
 
+    /// The one request helper: `app.req(Method::POST, path).token(t)
+    /// .if_match(e).json(&body).send().await`.
+    pub fn req(&self, method: Method, path_and_query: &str) -> Req<'_> {
+        Req {
+            app: self,
+            builder: self
+                .client
+                .request(method, format!("{}{}", self.address, path_and_query)),
+        }
+    }
+
     /// Sends `body` (JSON) with a bearer token and optional If-Match.
     pub async fn send(
         &self,
-        method: reqwest::Method,
+        method: Method,
         path: &str,
         token: Option<&str>,
         if_match: Option<&str>,
         body: Option<&Value>,
     ) -> Response {
-        let mut req = self
-            .client
-            .request(method, format!("{}{}", self.address, path));
+        let mut req = self.req(method, path);
         if let Some(t) = token {
-            req = req.bearer_auth(t);
+            req = req.token(t);
         }
         if let Some(m) = if_match {
-            req = req.header("If-Match", m);
+            req = req.if_match(m);
         }
         if let Some(b) = body {
             req = req.json(b);
         }
-        let res = req.send().await.expect("the server answers");
-        let status = res.status().as_u16();
-        let headers = res.headers().clone();
-        let bytes = res.bytes().await.expect("a body").to_vec();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        Response {
-            status,
-            headers,
-            text,
-            bytes,
-        }
+        req.send().await
     }
 
     pub async fn get(&self, path_and_query: &str) -> Response {
-        self.request(reqwest::Method::GET, path_and_query).await
-    }
-
-    pub async fn request(&self, method: reqwest::Method, path_and_query: &str) -> Response {
-        let res = self
-            .client
-            .request(method, format!("{}{}", self.address, path_and_query))
-            .send()
-            .await
-            .expect("the server answers");
-        let status = res.status().as_u16();
-        let headers = res.headers().clone();
-        let bytes = res.bytes().await.expect("a body").to_vec();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        Response {
-            status,
-            headers,
-            text,
-            bytes,
-        }
+        self.req(Method::GET, path_and_query).send().await
     }
 
     /// `GET` expecting 200; the JSON body.
@@ -350,67 +345,49 @@ impl TestApp {
         res.json()
     }
 
+    /// `GET` with a bearer token.
+    pub async fn get_json(&self, path_and_query: &str, token: &str) -> Response {
+        self.req(Method::GET, path_and_query)
+            .token(token)
+            .send()
+            .await
+    }
+
+    /// `POST` of a JSON body, with a bearer token when given.
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.send(Method::POST, path, token, None, Some(body)).await
+    }
+
+    /// Loads more (plainly fake) listings straight into the database, as
+    /// another node or the `seed` command would.
+    pub async fn load(&self, doc: SeedDocument) {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || seed::load(&mut db.get().unwrap(), &doc).unwrap())
+            .await
+            .unwrap();
+    }
+
+    /// Polls `GET path` until `ready` holds for its JSON (5 s at most).
+    pub async fn wait_for(&self, path: &str, ready: impl Fn(&Value) -> bool) -> Value {
+        eventually(&format!("GET {path}"), Duration::from_secs(5), || async {
+            let page = self.get_ok(path).await;
+            if ready(&page) {
+                Ok(page)
+            } else {
+                Err(page.to_string())
+            }
+        })
+        .await
+    }
+
     /// Ids of the items of one page.
     pub async fn ids(&self, path_and_query: &str) -> Vec<String> {
         ids(&self.get_ok(path_and_query).await)
     }
-}
 
-/// The fixtures as a document a test can add to.
-pub fn fixtures() -> SeedDocument {
-    SeedDocument::parse(FIXTURES).expect("fixtures are valid")
-}
-
-pub fn ids(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// Every log line the servers in this test process wrote, kept so the
-/// privacy tests can search it; printed too when TEST_LOG is set.
-static CAPTURED: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
-
-struct CaptureLogger {
-    echo: bool,
-}
-
-impl log::Log for CaptureLogger {
-    fn enabled(&self, _: &log::Metadata) -> bool {
-        true
-    }
-
-    fn log(&self, record: &log::Record) {
-        let line = format!("{} {} {}\n", record.level(), record.target(), record.args());
-        if self.echo {
-            eprint!("{line}");
-        }
-        CAPTURED.lock().unwrap().push_str(&line);
-    }
-
-    fn flush(&self) {}
-}
-
-pub fn captured_logs() -> String {
-    CAPTURED.lock().unwrap().clone()
-}
-
-fn init_logging() {
-    static LOGGER: std::sync::OnceLock<CaptureLogger> = std::sync::OnceLock::new();
-    let logger = LOGGER.get_or_init(|| CaptureLogger {
-        echo: std::env::var("TEST_LOG").is_ok(),
-    });
-    if log::set_logger(logger).is_ok() {
-        log::set_max_level(log::LevelFilter::Trace);
-    }
-}
-
-impl TestApp {
     /// Everything stored in this app's database, as bytes to search: the
-    /// SQLite files themselves, or a pg_dump of the PostgreSQL database.
+    /// SQLite files themselves, or a full pg_dump (schema and data) of the
+    /// PostgreSQL database.
     pub fn database_bytes(&self) -> Vec<u8> {
         match &self.db_url {
             DatabaseUrl::Sqlite { path } => ["", "-wal", "-shm"]
@@ -419,7 +396,7 @@ impl TestApp {
                 .collect(),
             DatabaseUrl::Postgres { url } => {
                 let out = std::process::Command::new("pg_dump")
-                    .args(["--data-only", "--no-owner", url])
+                    .args(["--no-owner", url])
                     .output()
                     .expect("pg_dump runs (postgresql-client; .ci/test installs it)");
                 assert!(
@@ -453,4 +430,62 @@ pub fn run_python(cmd: &mut std::process::Command) -> std::process::Output {
         panic!("a Python package is missing: {HINT}\n{stderr}");
     }
     out
+}
+
+/// An HTTP client that does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The one polling helper: runs `probe` until it gives `Ok`, waiting a
+/// little between tries, and panics after `timeout` naming `what` and the
+/// last reason the probe gave.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, String>>,
+{
+    let start = Instant::now();
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match probe().await {
+            Ok(value) => return value,
+            Err(last) if start.elapsed() >= timeout => {
+                panic!("{what}: not so after {timeout:?} ({tries} tries); last: {last}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+}
+
+/// The fixtures as a document a test can add to.
+pub fn fixtures() -> SeedDocument {
+    SeedDocument::parse(FIXTURES).expect("fixtures are valid")
+}
+
+/// Ids of the items of one page.
+pub fn ids(page: &Value) -> Vec<String> {
+    items(page)
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The `items` of a page (asserting there is such a list).
+pub fn items(page: &Value) -> &Vec<Value> {
+    page["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no items list in {page}"))
+}
+
+/// The `items` of a page, asserting there is at least one, so a check
+/// over them cannot pass vacuously.
+pub fn some_items(page: &Value) -> &Vec<Value> {
+    let list = items(page);
+    assert!(!list.is_empty(), "expected items in {page}");
+    list
 }

@@ -1,178 +1,42 @@
-//! CORS, HTTP caching, bulk exports and the change feed.
+//! Bulk exports (with their licence, attribution and feed position) and
+//! the change feed.
 
 use std::collections::BTreeMap;
 
-use reqwest::Method;
-use sarcoma_directory::curation::seed;
 use sarcoma_directory::directory::seed::SeedDocument;
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{fixtures, Backend, Data, TestApp};
+use crate::helpers::{cli_ok, fixtures, items, some_items, Backend, Data, Response, TestApp};
 
-async fn cors_preflight_and_exposed_headers(b: Backend) {
-    let app = TestApp::spawn(b, Data::Fixtures).await;
-    let pre = app
-        .client
-        .request(
-            Method::OPTIONS,
-            format!("{}/v1/centres?country=US", app.address),
-        )
-        .header("Origin", "https://front-end.example")
-        .header("Access-Control-Request-Method", "GET")
-        .header("Access-Control-Request-Headers", "if-none-match")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(pre.status().as_u16(), 200);
+/// Asserts an export's licence, attribution and feed position; the
+/// position.
+fn export_headers(res: &Response) -> String {
+    assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(
-        pre.headers()["access-control-allow-origin"],
-        "https://front-end.example"
+        res.header("link"),
+        Some("<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"")
     );
-    assert!(pre.headers()["access-control-allow-methods"]
-        .to_str()
-        .unwrap()
-        .contains("GET"));
-    let get = app
-        .client
-        .get(format!("{}/v1/centres?limit=1", app.address))
-        .header("Origin", "https://front-end.example")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        get.headers()["access-control-allow-origin"],
-        "https://front-end.example"
-    );
-    let exposed = get.headers()["access-control-expose-headers"]
-        .to_str()
-        .unwrap()
-        .to_ascii_lowercase();
+    let attribution = res.header("attribution").expect("an Attribution header");
     assert!(
-        exposed.contains("link") && exposed.contains("etag"),
-        "{exposed}"
+        attribution
+            .starts_with("Sarcoma Centre Directory contributors; city coordinates from GeoNames")
+            && attribution.contains("CC BY 4.0"),
+        "{attribution}"
     );
-}
-
-async fn configured_origins_only(b: Backend) {
-    let app = TestApp::spawn_with(b, Data::Fixtures, |s| {
-        s.cors_origins = Some(vec!["https://allowed.example".into()])
-    })
-    .await;
-    let preflight = |origin: &'static str| {
-        app.client
-            .request(Method::OPTIONS, format!("{}/v1/centres", app.address))
-            .header("Origin", origin)
-            .header("Access-Control-Request-Method", "GET")
-            .send()
-    };
-    let ok = preflight("https://allowed.example").await.unwrap();
-    assert_eq!(
-        ok.headers()["access-control-allow-origin"],
-        "https://allowed.example"
-    );
-    let refused = preflight("https://elsewhere.example").await.unwrap();
-    assert!(
-        refused
-            .headers()
-            .get("access-control-allow-origin")
-            .is_none(),
-        "no grant for other origins"
-    );
-}
-
-async fn etags_answer_304_until_the_data_changes(b: Backend) {
-    let app = TestApp::spawn(b, Data::Fixtures).await;
-    let url = format!("{}/v1/centres?country=US", app.address);
-    let first = app.client.get(&url).send().await.unwrap();
-    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
-    assert_eq!(first.headers()["cache-control"], "public, no-cache");
-    let again = app
-        .client
-        .get(&url)
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status().as_u16(), 304);
-    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
-    assert!(again.bytes().await.unwrap().is_empty());
-    let other = app
-        .client
-        .get(format!("{url}&limit=1"))
-        .send()
-        .await
-        .unwrap();
-    assert_ne!(
-        other.headers()["etag"].to_str().unwrap(),
-        etag,
-        "another query, another tag"
-    );
-    // New data: the old tag no longer matches.
-    let mut more = SeedDocument::default();
-    let mut c = fixtures().centres.remove(0);
-    c.id = "fake-houston-annex".into();
-    c.name = "Fictional Sarcoma Unit Houston Annex".into();
-    more.centres.push(c);
-    load(&app, more).await;
-    wait_for(&app, "/v1/centres?country=US", |v| {
-        v["items"].as_array().unwrap().len() == 5
-    })
-    .await;
-    let changed = app
-        .client
-        .get(&url)
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(changed.status().as_u16(), 200);
-    // Blank templates depend on Accept; patient documents are never cached.
-    let blank = app.get("/v1/templates/second-opinion/blank").await;
-    assert!(blank.header("vary").unwrap().contains("Accept"));
-    let doc = app
-        .client
-        .post(format!(
-            "{}/v1/documents/consultation-questions?format=md",
-            app.address
-        ))
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(doc.headers()["cache-control"], "no-store");
-    assert!(doc.headers().get("etag").is_none());
-}
-
-async fn load(app: &TestApp, doc: SeedDocument) {
-    let db = app.db.clone();
-    tokio::task::spawn_blocking(move || seed::load(&mut db.get().unwrap(), &doc).unwrap())
-        .await
-        .unwrap();
-}
-
-async fn wait_for(app: &TestApp, path: &str, ready: impl Fn(&Value) -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !ready(&app.get_ok(path).await) {
-        assert!(std::time::Instant::now() < deadline, "{path} never changed");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let cursor = res
+        .header("changes-cursor")
+        .expect("an export says where the feed stands")
+        .to_owned();
+    assert!(!cursor.is_empty());
+    cursor
 }
 
 /// An NDJSON export as id -> line.
 async fn export(app: &TestApp, kind: &str) -> (BTreeMap<String, Value>, String) {
     let res = app.get(&format!("/v1/export/{kind}.ndjson")).await;
-    assert_eq!(res.status, 200);
     assert_eq!(res.header("content-type"), Some("application/x-ndjson"));
-    assert_eq!(
-        res.header("link"),
-        Some("<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"")
-    );
-    assert!(res.header("attribution").unwrap().contains("GeoNames"));
-    let cursor = res
-        .header("changes-cursor")
-        .expect("an export says where the feed stands")
-        .to_owned();
+    let cursor = export_headers(&res);
     let lines = res
         .text
         .lines()
@@ -184,8 +48,11 @@ async fn export(app: &TestApp, kind: &str) -> (BTreeMap<String, Value>, String) 
 
 async fn exports_hold_every_published_listing(b: Backend) {
     let app = TestApp::spawn(b, Data::Fixtures).await;
-    let (centres, _) = export(&app, "centres").await;
+    let (centres, cursor) = export(&app, "centres").await;
     assert_eq!(centres.len(), 8, "published only");
+    // The export's position is where the feed stands: nothing after it.
+    let feed = app.get_ok(&format!("/v1/changes?since={cursor}")).await;
+    assert!(items(&feed).is_empty(), "{feed}");
     for (id, line) in &centres {
         assert_eq!(
             line,
@@ -199,7 +66,8 @@ async fn exports_hold_every_published_listing(b: Backend) {
         ["fake-dr-alpha", "fake-dr-bravo", "fake-dr-delta"]
     );
     let csv = app.get("/v1/export/centres.csv").await;
-    assert_eq!(csv.status, 200);
+    let csv_cursor = export_headers(&csv);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "id");
@@ -213,6 +81,7 @@ async fn exports_hold_every_published_listing(b: Backend) {
     let koln = rows.iter().find(|r| &r[0] == "fake-koln").unwrap();
     assert_eq!(&koln[5], "Köln");
     let csv = app.get("/v1/export/clinicians.csv").await;
+    assert_eq!(export_headers(&csv), csv_cursor, "one feed position");
     assert_eq!(
         csv::Reader::from_reader(csv.text.as_bytes())
             .records()
@@ -252,11 +121,9 @@ async fn replaying_the_feed_onto_an_export_reproduces_the_directory(b: Backend) 
     draft.id = "fake-draft-two".into();
     draft.name = "Fictional Second Draft".into();
     more.centres.push(draft);
-    load(&app, more).await;
-    wait_for(&app, "/v1/centres?limit=100", |v| {
-        v["items"].as_array().unwrap().len() == 9
-    })
-    .await;
+    app.load(more).await;
+    app.wait_for("/v1/centres?limit=100", |v| items(v).len() == 9)
+        .await;
 
     let mut since = cursor;
     let mut seen = Vec::new();
@@ -264,7 +131,7 @@ async fn replaying_the_feed_onto_an_export_reproduces_the_directory(b: Backend) 
         let page = app
             .get_ok(&format!("/v1/changes?since={since}&limit=2"))
             .await;
-        for change in page["items"].as_array().unwrap() {
+        for change in items(&page) {
             seen.push(format!(
                 "{} {} {}",
                 change["action"].as_str().unwrap(),
@@ -327,14 +194,20 @@ async fn cursors_before_the_purge_horizon_are_gone(b: Backend) {
     let early = first["cursor"].as_str().unwrap().to_owned();
     let (_, latest) = export(&app, "centres").await;
     let all = app.get_ok("/v1/changes?limit=1000").await;
-    let count = all["items"].as_array().unwrap().len() as i64;
+    let count = some_items(&all).len() as i64;
     assert!(count >= 11, "fixtures created 8 centres and 3 clinicians");
-    let db = app.db.clone();
-    tokio::task::spawn_blocking(move || {
-        sarcoma_directory::store::changes::purge(&mut db.get().unwrap(), count).unwrap()
-    })
-    .await
-    .unwrap();
+    // The `purge-changes` command, as an operator runs it.
+    let printed = cli_ok(
+        &app.db_url,
+        &["purge-changes", "--before", &count.to_string()],
+    );
+    assert!(
+        printed.contains(&format!(
+            "purged {} change(s) before position {count}",
+            count - 1
+        )),
+        "{printed}"
+    );
     let gone = app.get(&format!("/v1/changes?since={early}")).await;
     let problem = gone.assert_problem(410, None);
     assert!(problem["detail"].as_str().unwrap().contains("export"));
@@ -350,9 +223,6 @@ async fn cursors_before_the_purge_horizon_are_gone(b: Backend) {
 }
 
 both_backends!(
-    cors_preflight_and_exposed_headers,
-    configured_origins_only,
-    etags_answer_304_until_the_data_changes,
     exports_hold_every_published_listing,
     replaying_the_feed_onto_an_export_reproduces_the_directory,
     cursors_before_the_purge_horizon_are_gone,

@@ -1,24 +1,28 @@
 //! Integration tests: each starts the real server on port 0 with its own
-//! fresh database and talks HTTP to it. Every test runs twice, on SQLite
-//! (a temporary file) and on PostgreSQL (a new database on the server named
-//! by `TEST_POSTGRES_URL`).
+//! fresh database and talks HTTP to it (or runs the real binary). The
+//! files mirror the features: directory reads, criteria, documents,
+//! curation (one file per feature), interop, FHIR, HTTP plumbing, the CLI
+//! and settings. Tests that touch the database run twice, on SQLite (a
+//! temporary file) and on PostgreSQL (a new database on the server named
+//! by `TEST_POSTGRES_URL`); the rest run once, in `once` modules.
 
 mod helpers;
 
 mod backup;
 mod centres;
+mod cli;
 mod client;
 mod clinicians;
 mod criteria;
 mod curation;
-mod curation_security;
 mod documents;
 mod errors;
 mod fhir;
 mod geo;
+mod http;
 mod interop;
 mod openapi;
 mod operations;
-mod pagination;
 mod readme;
 mod seed;
+mod settings;

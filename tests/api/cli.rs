@@ -1,0 +1,205 @@
+//! The command line, through the real binary: `migrate`, `seed` (built-in
+//! and `--file`), `openapi`, `create-account`, `export` to standard output
+//! and `purge-changes` (see also interop.rs and backup.rs).
+
+use serde_json::Value;
+
+use crate::both_backends;
+use crate::helpers::{cli, cli_ok, Backend, Data, TestApp, TestDb};
+
+const FIXTURES_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/directory.json");
+
+fn export(db: &TestDb) -> Value {
+    let printed = cli_ok(&db.url, &["export"]);
+    serde_json::from_str(&printed).unwrap_or_else(|e| panic!("export prints JSON ({e}): {printed}"))
+}
+
+fn count(backup: &Value, key: &str) -> usize {
+    backup[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key} in the export"))
+        .len()
+}
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let out = cli(None, &["openapi"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout) == committed,
+        "`openapi` differs from openapi/openapi.json; regenerate it with\n  \
+         cargo run --quiet -- openapi > openapi/openapi.json"
+    );
+}
+
+async fn migrate_then_seed_adds_only_what_is_missing(b: Backend) {
+    let db = TestDb::new(b);
+    let out = cli(Some(&db.url), &["migrate"], &[("RUST_LOG", "info")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "migrations applied"
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!(" migration(s) on {}", b.code())),
+        "the command ran on {}: {said}",
+        b.code()
+    );
+    assert_eq!(cli_ok(&db.url, &["migrate"]).trim(), "migrations applied");
+    let empty = export(&db);
+    assert_eq!(count(&empty, "centres"), 0, "migrate loads nothing");
+
+    let printed = cli_ok(&db.url, &["seed"]);
+    assert!(
+        printed.contains("added 100 centres, 0 clinicians, 0 facts"),
+        "{printed}"
+    );
+    let printed = cli_ok(&db.url, &["seed"]);
+    assert!(
+        printed.contains("added 0 centres, 0 clinicians, 0 facts"),
+        "a second seed adds nothing: {printed}"
+    );
+    let printed = cli_ok(&db.url, &["seed", "--file", FIXTURES_PATH]);
+    assert!(
+        printed.contains("added 10 centres, 4 clinicians, 2 facts"),
+        "{printed}"
+    );
+    let backup = export(&db);
+    assert_eq!(count(&backup, "centres"), 110);
+    assert_eq!(count(&backup, "clinicians"), 4);
+    assert_eq!(count(&backup, "facts"), 2);
+
+    // A missing or invalid file: a clear error, nothing added.
+    let out = cli(
+        Some(&db.url),
+        &["seed", "--file", "/no/such/seed.json"],
+        &[],
+    );
+    assert!(!out.status.success());
+    let bad = std::env::temp_dir().join(format!("bad-seed-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&bad, r#"{"centres": [{"id": "x"}]}"#).unwrap();
+    let out = cli(
+        Some(&db.url),
+        &["seed", "--file", bad.to_str().unwrap()],
+        &[],
+    );
+    std::fs::remove_file(&bad).ok();
+    assert!(!out.status.success());
+    assert!(!out.stderr.is_empty());
+    assert_eq!(count(&export(&db), "centres"), 110);
+}
+
+/// `create-account` prints a working token once; bad arguments are refused.
+async fn create_account_prints_a_working_token(b: Backend) {
+    let app = TestApp::spawn(b, Data::Fixtures).await;
+    let out = cli(
+        Some(&app.db_url),
+        &[
+            "create-account",
+            "--name",
+            "Fake Admin From The CLI",
+            "--role",
+            "admin",
+            "--expires-in-days",
+            "30",
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(
+        token.starts_with("sdt_") && !token.contains('\n'),
+        "{token}"
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("created admin account"), "{said}");
+    assert!(!said.contains(&token), "the token goes to stdout only");
+    let me = app.get_json("/v1/curation/me", &token).await.expect(200);
+    assert_eq!(me["display_name"], "Fake Admin From The CLI");
+    assert_eq!(me["role"], "admin");
+    assert!(me["tokens"][0]["expires_at"].is_string(), "{me}");
+    app.get_json("/v1/curation/accounts", &token)
+        .await
+        .expect(200);
+
+    for (args, says) in [
+        (
+            vec!["--name", "X", "--role", "overlord"],
+            "--role must be curator, reviewer or admin",
+        ),
+        (vec!["--name", " ", "--role", "curator"], "--name must be"),
+        (
+            vec!["--name", "X", "--role", "curator", "--expires-in-days", "0"],
+            "--expires-in-days must be from 1 to 3650",
+        ),
+        (
+            vec![
+                "--name",
+                "X",
+                "--role",
+                "curator",
+                "--expires-in-days",
+                "3651",
+            ],
+            "--expires-in-days must be from 1 to 3650",
+        ),
+    ] {
+        let mut all = vec!["create-account"];
+        all.extend(args.iter().copied());
+        let out = cli(Some(&app.db_url), &all, &[]);
+        assert!(!out.status.success(), "{all:?} was accepted");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{all:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "no token printed");
+    }
+    let accounts = app
+        .get_json("/v1/curation/accounts", &token)
+        .await
+        .expect(200);
+    assert_eq!(accounts["items"].as_array().unwrap().len(), 1);
+}
+
+/// `export` without `--file` prints the whole database as JSON.
+async fn export_prints_the_database(b: Backend) {
+    let app = TestApp::spawn(b, Data::Fixtures).await;
+    app.account(
+        "Fake Curator",
+        sarcoma_directory::curation::model::Role::Curator,
+    );
+    let printed = cli_ok(&app.db_url, &["export"]);
+    let backup: Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(count(&backup, "centres"), 10);
+    assert_eq!(count(&backup, "clinicians"), 4);
+    assert_eq!(count(&backup, "facts"), 2);
+    assert_eq!(count(&backup, "accounts"), 1);
+    assert_eq!(backup["accounts"][0]["display_name"], "Fake Curator");
+    assert!(count(&backup, "audit_log") >= 16, "every listing imported");
+    // The same document `--file` writes.
+    let file = std::env::temp_dir().join(format!("export-{}.json", uuid::Uuid::new_v4()));
+    cli_ok(&app.db_url, &["export", "--file", file.to_str().unwrap()]);
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    std::fs::remove_file(&file).ok();
+    assert_eq!(written, backup);
+}
+
+both_backends!(
+    migrate_then_seed_adds_only_what_is_missing,
+    create_account_prints_a_working_token,
+    export_prints_the_database,
+);

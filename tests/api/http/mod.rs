@@ -1,0 +1,7 @@
+//! HTTP plumbing shared by every endpoint: CORS, trusted proxies, caching
+//! validators and pagination.
+
+mod caching;
+mod cors;
+mod pagination;
+mod proxies;
