@@ -31,6 +31,9 @@ pub struct Settings {
     /// Public problem reports accepted per client address per hour
     /// (`REPORTS_PER_HOUR`, default 10).
     pub reports_per_hour: usize,
+    /// PDFs (letters, blank templates) typeset per client address per hour
+    /// (`PDFS_PER_HOUR`, default 120).
+    pub pdfs_per_hour: usize,
     /// Reverse proxies whose `X-Forwarded-For` is believed
     /// (`TRUSTED_PROXIES`, comma-separated IP addresses; default none), so
     /// that rate limits count clients rather than the proxy.
@@ -99,6 +102,16 @@ impl Settings {
                     format!("REPORTS_PER_HOUR must be a whole number from 1 to 10000, not {v:?}")
                 })?,
         };
+        let pdfs_per_hour = match var("PDFS_PER_HOUR") {
+            None => 120,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or_else(|| {
+                    format!("PDFS_PER_HOUR must be a whole number from 1 to 100000, not {v:?}")
+                })?,
+        };
         let trusted_proxies = match var("TRUSTED_PROXIES") {
             None => Vec::new(),
             Some(v) => v
@@ -117,6 +130,7 @@ impl Settings {
             cors_origins,
             curation_origins,
             reports_per_hour,
+            pdfs_per_hour,
             workers,
             database_url,
             bind_addr: var("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.into()),

@@ -172,11 +172,19 @@ impl ApiError {
 
     /// 429: too many requests from this client; retry after `seconds`.
     pub fn too_many_requests(seconds: u64) -> Self {
+        Self::too_many(
+            seconds,
+            format!("too many requests from this address; try again in {seconds} s"),
+        )
+    }
+
+    /// 429 with `Retry-After` and a detail saying what is limited.
+    pub fn too_many(seconds: u64, detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too-many-requests",
             "Too many requests",
-            format!("too many reports from this address; try again in {seconds} s"),
+            detail.into(),
         )
         .with_header(header::RETRY_AFTER, seconds.to_string())
     }
@@ -318,6 +326,11 @@ impl ApiError {
             "Service unavailable",
             detail.into(),
         )
+    }
+
+    /// 503 with `Retry-After`: busy or briefly unavailable; try again.
+    pub fn unavailable_for(seconds: u64, detail: impl Into<String>) -> Self {
+        Self::unavailable(detail).with_header(header::RETRY_AFTER, seconds.to_string())
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {

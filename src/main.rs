@@ -6,8 +6,9 @@ use sarcoma_directory::config::Settings;
 use sarcoma_directory::curation::model::Role;
 use sarcoma_directory::curation::{accounts, backup, seed};
 use sarcoma_directory::directory::seed::{SeedDocument, BUILTIN_SEED};
+use sarcoma_directory::handlers::interop::changes;
 use sarcoma_directory::startup::Application;
-use sarcoma_directory::store::Database;
+use sarcoma_directory::store::{Database, DatabaseUrl};
 
 /// Every setting, as README.md's Configuration table has it (a test
 /// checks that each variable there is named here).
@@ -25,6 +26,8 @@ Settings (environment variables):
   CURATION_CORS_ALLOWED_ORIGINS  browser origins allowed to call /v1/curation/... [default: none]
   REPORTS_PER_HOUR               public problem reports accepted per client address per hour
                                  and node [default: 10]
+  PDFS_PER_HOUR                  PDFs (letters, blank templates) per client address per hour
+                                 and node [default: 120]
   TRUSTED_PROXIES                comma-separated IP addresses of reverse proxies whose
                                  X-Forwarded-For names the client [default: none]";
 
@@ -75,9 +78,11 @@ enum Command {
     /// Drop change-feed history before a feed position; clients holding
     /// older cursors then get 410 and re-export.
     PurgeChanges {
-        /// Keep changes from this feed position on (see `/v1/changes`).
-        #[arg(long)]
-        before: i64,
+        /// Drop the change history up to and including this feed position:
+        /// a `cursor` from /v1/changes or an export's Changes-Cursor.
+        /// Clients holding it or a later one go on; older cursors get 410.
+        #[arg(long, value_name = "CURSOR")]
+        through: String,
     },
 }
 
@@ -87,8 +92,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::Openapi = command {
-        print!("{}", sarcoma_directory::openapi::spec_json());
-        return Ok(());
+        return to_stdout(&sarcoma_directory::openapi::spec_json());
     }
     let settings = Settings::from_env().map_err(anyhow::Error::msg)?;
     match command {
@@ -104,17 +108,17 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            let db = Database::connect_for_command(&settings.database_url)?;
+            let db = open(&settings.database_url, Existing::MayCreate)?;
             db.migrate()?;
             println!("migrations applied");
         }
         Command::Seed { file } => {
             let text = match &file {
-                Some(path) => std::fs::read_to_string(path)?,
+                Some(path) => read(path)?,
                 None => BUILTIN_SEED.to_owned(),
             };
             let doc = SeedDocument::parse(&text).map_err(anyhow::Error::msg)?;
-            let db = Database::connect_for_command(&settings.database_url)?;
+            let db = open(&settings.database_url, Existing::MayCreate)?;
             db.migrate()?;
             let mut conn = db.get()?;
             let report = seed::load(&mut conn, &doc)?;
@@ -123,12 +127,17 @@ async fn main() -> anyhow::Result<()> {
                 report.centres, report.clinicians, report.facts
             );
         }
-        Command::PurgeChanges { before } => {
-            let db = Database::connect_for_command(&settings.database_url)?;
+        Command::PurgeChanges { through } => {
+            let position = changes::position(&through).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--through must be a cursor from /v1/changes or an export's Changes-Cursor"
+                )
+            })?;
+            let db = open(&settings.database_url, Existing::Required)?;
             db.migrate()?;
             let mut conn = db.get()?;
-            let n = sarcoma_directory::store::changes::purge(&mut conn, before)?;
-            println!("purged {n} change(s) before position {before}");
+            let n = sarcoma_directory::store::changes::purge(&mut conn, position)?;
+            println!("purged {n} change(s); cursors older than the one given now get 410");
         }
         Command::CreateAccount {
             name,
@@ -143,7 +152,7 @@ async fn main() -> anyhow::Result<()> {
             if expires_in_days.is_some_and(|d| !(1..=3650).contains(&d)) {
                 anyhow::bail!("--expires-in-days must be from 1 to 3650");
             }
-            let db = Database::connect_for_command(&settings.database_url)?;
+            let db = open(&settings.database_url, Existing::Required)?;
             db.migrate()?;
             let mut conn = db.get()?;
             let (account, token) = accounts::create_account(
@@ -151,6 +160,7 @@ async fn main() -> anyhow::Result<()> {
                 &name,
                 role,
                 accounts::expiry_in_days(expires_in_days),
+                None,
             )?;
             eprintln!(
                 "created {} account {} ({}); its token, shown only now:",
@@ -161,21 +171,22 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", token.token);
         }
         Command::Export { file } => {
-            let db = Database::connect_for_command(&settings.database_url)?;
+            let db = open(&settings.database_url, Existing::Required)?;
             db.migrate()?;
             let mut conn = db.get()?;
             let backup = backup::export(&mut conn)?;
-            let json = serde_json::to_string_pretty(&backup)?;
+            let json = serde_json::to_string_pretty(&backup)? + "\n";
             match file {
-                Some(path) => std::fs::write(path, json + "\n")?,
-                None => println!("{json}"),
+                Some(path) => std::fs::write(&path, json)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+                None => to_stdout(&json)?,
             }
         }
         Command::Import { file } => {
-            let text = std::fs::read_to_string(&file)?;
+            let text = read(&file)?;
             let backup: backup::Backup = serde_json::from_str(&text)
                 .map_err(|e| anyhow::anyhow!("{}: not a backup: {e}", file.display()))?;
-            let db = Database::connect_for_command(&settings.database_url)?;
+            let db = open(&settings.database_url, Existing::MayCreate)?;
             db.migrate()?;
             let mut conn = db.get()?;
             backup::import(&mut conn, &backup)?;
@@ -192,4 +203,68 @@ async fn main() -> anyhow::Result<()> {
         Command::Openapi => unreachable!("handled above"),
     }
     Ok(())
+}
+
+/// Whether a command may start a new database.
+#[derive(PartialEq)]
+enum Existing {
+    /// `migrate`, `seed`, `import`: creating one is what they are for.
+    MayCreate,
+    /// `create-account`, `export`, `purge-changes` act on a directory that
+    /// is served: a missing SQLite file means DATABASE_URL points elsewhere
+    /// (e.g. the command ran in another directory), and a token or export
+    /// from a new, empty file would be useless.
+    Required,
+}
+
+/// Opens the database a command works on and says which it is (on
+/// stderr, so output such as an export stays clean).
+fn open(url: &DatabaseUrl, existing: Existing) -> anyhow::Result<Database> {
+    match url {
+        DatabaseUrl::Sqlite { path } => {
+            let shown = std::path::absolute(path).map_or(path.clone(), |p| p.display().to_string());
+            if existing == Existing::Required && !std::path::Path::new(path).exists() {
+                anyhow::bail!(
+                    "no database at {shown}: set DATABASE_URL to the server's database \
+                     (the server creates sarcoma-directory.sqlite3 in the directory it starts in)"
+                );
+            }
+            eprintln!("database: SQLite file {shown}");
+        }
+        DatabaseUrl::Postgres { url } => {
+            eprintln!("database: PostgreSQL {}", without_password(url))
+        }
+    }
+    Ok(Database::connect_for_command(url)?)
+}
+
+/// `postgres://user:secret@host/db` as `postgres://user:***@host/db`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A file's text, or an error naming it.
+fn read(path: &std::path::Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+}
+
+/// Writes to stdout; a reader that stopped early (`export | head`) ends
+/// the command quietly instead of a panic.
+fn to_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }

@@ -57,6 +57,11 @@ pub async fn prepare(db: &Database, seed_empty: bool) -> anyhow::Result<Snapshot
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        // Listen first: a port in use is reported before any database is
+        // created or seeded.
+        let listener = TcpListener::bind(&settings.bind_addr)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind_addr))?;
+        let port = listener.local_addr()?.port();
         let db = Database::connect(&settings.database_url)?;
         let snapshot = prepare(&db, settings.seed_empty_database).await?;
         log::info!(
@@ -76,6 +81,10 @@ impl Application {
                 settings.reports_per_hour,
                 std::time::Duration::from_secs(3600),
             ),
+            pdf_limiter: RateLimiter::new(
+                settings.pdfs_per_hour,
+                std::time::Duration::from_secs(3600),
+            ),
             trusted_proxies: settings.trusted_proxies.clone(),
         });
         let freshness = {
@@ -85,9 +94,6 @@ impl Application {
                 (s.version, s.evaluated_on)
             })))
         };
-        let listener = TcpListener::bind(&settings.bind_addr)
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind_addr))?;
-        let port = listener.local_addr()?.port();
         let known_routes = web::Data::new(
             fallback::KnownRoutes::from_spec(&spec_doc)
                 .with_get("/openapi.json")
@@ -106,8 +112,12 @@ impl Application {
                 .app_data(known_routes.clone())
                 .app_data(freshness.clone())
                 .wrap(actix_web::middleware::from_fn(crate::http::caching::etags))
+                .wrap(actix_web::middleware::from_fn(
+                    crate::http::security::headers,
+                ))
                 .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, problem_for_405))
                 .wrap(cors::middleware(cors_policy.clone()))
+                .wrap(actix_web::middleware::from_fn(crate::http::panics::catch))
                 // Path only: query strings and bodies are never logged.
                 .wrap(
                     Logger::new("%{method}xi %U %s %Dms")

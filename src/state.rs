@@ -18,6 +18,8 @@ pub struct AppState {
     pub templates: Vec<TemplateInfo>,
     /// Public problem reports per client address.
     pub report_limiter: RateLimiter,
+    /// PDFs typeset per client address.
+    pub pdf_limiter: RateLimiter,
     /// Proxies whose X-Forwarded-For names the client.
     pub trusted_proxies: Vec<IpAddr>,
 }

@@ -48,6 +48,10 @@ pub struct TokenRow {
     pub created_at: String,
     pub expires_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// The token this one was issued with; null when issued on the server
+    /// (`create-account`). Backups from before it was recorded have none.
+    #[serde(default)]
+    pub issued_with: Option<String>,
 }
 
 impl AccountRow {
@@ -102,12 +106,14 @@ pub fn well_formed(raw: &str) -> bool {
     })
 }
 
-/// Stores a new token's hash and returns the secret, once.
+/// Stores a new token's hash and returns the secret, once. `issued_with`
+/// is the token of the request that asks for it (`None` on the server).
 pub fn issue_token(
     conn: &mut DbConnection,
     account_id: &str,
     label: Option<&str>,
     expires_at: Option<DateTime<Utc>>,
+    issued_with: Option<&str>,
 ) -> Result<NewToken, StoreError> {
     let secret = format!(
         "{TOKEN_PREFIX}{}",
@@ -121,6 +127,7 @@ pub fn issue_token(
         created_at: now_text(),
         expires_at: expires_at.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
         revoked_at: None,
+        issued_with: issued_with.map(str::to_owned),
     };
     diesel::insert_into(api_tokens::table)
         .values(&row)
@@ -133,12 +140,14 @@ pub fn issue_token(
     })
 }
 
-/// Creates an account with its first token.
+/// Creates an account with its first token, issued with `issued_with`
+/// (the administrator's token; `None` on the server).
 pub fn create_account(
     conn: &mut DbConnection,
     display_name: &str,
     role: Role,
     expires_at: Option<DateTime<Utc>>,
+    issued_with: Option<&str>,
 ) -> Result<(AccountView, NewToken), StoreError> {
     conn.transaction(|conn| {
         let row = AccountRow {
@@ -151,7 +160,7 @@ pub fn create_account(
         diesel::insert_into(accounts::table)
             .values(&row)
             .execute(conn)?;
-        let token = issue_token(conn, &row.id, Some("first token"), expires_at)?;
+        let token = issue_token(conn, &row.id, Some("first token"), expires_at, issued_with)?;
         Ok((row.view()?, token))
     })
 }
@@ -293,18 +302,52 @@ pub fn change(
     })
 }
 
-/// Issues another token for an existing account.
+/// Issues another token for an existing account, with `issued_with`.
 pub fn issue_token_for(
     conn: &mut DbConnection,
     id: &str,
     label: Option<&str>,
     expires_at: Option<DateTime<Utc>>,
+    issued_with: &str,
 ) -> Result<NewToken, ApiError> {
     conn.transaction(|conn| {
         lock_writes(conn)?;
         account(conn, id)?;
-        Ok(issue_token(conn, id, label, expires_at)?)
+        Ok(issue_token(conn, id, label, expires_at, Some(issued_with))?)
     })
+}
+
+/// Tokens at most followed back through `issued_with`; lineages are short
+/// (each step is a person issuing a token by hand), so a longer one is
+/// corrupt and refused.
+const MAX_LINEAGE: usize = 64;
+
+/// The accounts whose tokens `token_id` descends from: the account of the
+/// token it was issued with, of the token that one was issued with, and so
+/// on. Whoever held one of those could have issued it, so it must not
+/// approve their proposals.
+pub fn issuers(conn: &mut DbConnection, token_id: &str) -> Result<Vec<String>, StoreError> {
+    let mut accounts = Vec::new();
+    let mut next: Option<String> = api_tokens::table
+        .find(token_id)
+        .select(api_tokens::issued_with)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten();
+    while let Some(id) = next {
+        if accounts.len() >= MAX_LINEAGE {
+            return Err(StoreError::Corrupt(format!(
+                "token {token_id} descends from more than {MAX_LINEAGE} tokens"
+            )));
+        }
+        let (account, parent): (String, Option<String>) = api_tokens::table
+            .find(&id)
+            .select((api_tokens::account_id, api_tokens::issued_with))
+            .first(conn)?;
+        accounts.push(account);
+        next = parent;
+    }
+    Ok(accounts)
 }
 
 /// Revokes a token; `caller` must own it or be an admin.

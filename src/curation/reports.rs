@@ -51,16 +51,32 @@ pub fn view(row: ReportRow, names: &HashMap<String, String>) -> Result<ReportVie
     })
 }
 
-/// Stores a new open report and returns its receipt.
+/// Open reports kept per listing at most: reviewers read them all, so a
+/// flood about one listing stops here rather than burying the others.
+pub const MAX_OPEN_PER_LISTING: i64 = 50;
+
+/// Stores a new open report and returns its receipt. Reports change no
+/// listing, so they do not take the curation write lock.
 pub fn insert(
     conn: &mut DbConnection,
     kind: EntityKind,
     entity_id: &str,
     report: &NewReport,
-) -> Result<ReportReceipt, StoreError> {
+) -> Result<ReportReceipt, ApiError> {
     conn.transaction(|conn| {
-        lock_writes(conn)?;
-        diesel::insert_into(reports::table)
+        let open: i64 = reports::table
+            .filter(reports::entity_kind.eq(kind.code()))
+            .filter(reports::entity_id.eq(entity_id))
+            .filter(reports::status.eq(ReportStatus::Open.code()))
+            .count()
+            .get_result(conn)?;
+        if open >= MAX_OPEN_PER_LISTING {
+            return Err(ApiError::too_many(
+                3600,
+                "this listing has many open reports already; reviewers will read them",
+            ));
+        }
+        let id: i64 = diesel::insert_into(reports::table)
             .values((
                 reports::entity_kind.eq(kind.code()),
                 reports::entity_id.eq(entity_id),
@@ -69,12 +85,10 @@ pub fn insert(
                 reports::status.eq(ReportStatus::Open.code()),
                 reports::created_at.eq(now_text()),
             ))
-            .execute(conn)?;
-        let id: Option<i64> = reports::table
-            .select(diesel::dsl::max(reports::id))
-            .first(conn)?;
+            .returning(reports::id)
+            .get_result(conn)?;
         Ok(ReportReceipt {
-            id: id.unwrap_or_default(),
+            id,
             status: ReportStatus::Open,
         })
     })

@@ -241,18 +241,63 @@ pub struct Source {
 }
 
 impl Source {
-    /// Whether it points somewhere: an http(s) URL or a non-blank citation.
+    /// Whether it points somewhere: a web address (see [`is_web_url`]) or
+    /// a non-blank citation, and any URL given is a web address.
     pub fn is_usable(&self) -> bool {
-        let url_ok = self
-            .url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
-        url_ok
-            || self
+        match self.url.as_deref() {
+            Some(url) => is_web_url(url),
+            None => self
                 .citation
                 .as_deref()
-                .is_some_and(|c| !c.trim().is_empty())
+                .is_some_and(|c| !c.trim().is_empty()),
+        }
     }
+}
+
+/// Whether `url` is an absolute `http` or `https` address with a host name
+/// (labels of letters, digits and hyphens, at least one dot) or an IP
+/// address, and no user name. Anything else (`javascript:`, `data:`,
+/// `https://...`) would reach front-ends, exports and FHIR as a link.
+pub fn is_web_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let Some((addr, port)) = v6.split_once(']') else {
+                return false;
+            };
+            return addr.parse::<std::net::Ipv6Addr>().is_ok()
+                && (port.is_empty()
+                    || port
+                        .strip_prefix(':')
+                        .is_some_and(|p| p.parse::<u16>().is_ok()));
+        }
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) if port.parse::<u16>().is_ok() => host,
+            Some(_) => return false,
+            None => authority,
+        },
+    };
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 /// A sarcoma centre or programme, as stored and as seed files state it.

@@ -30,6 +30,16 @@ pub fn centre_problems(c: &Centre, today: NaiveDate) -> Vec<String> {
             out.push("coordinates have no source".into());
         }
     }
+    for (field, url) in [
+        ("website", c.website.as_deref()),
+        ("referral.web_form", c.referral.web_form.as_deref()),
+    ] {
+        if url.is_some_and(|u| !is_web_url(u)) {
+            out.push(format!(
+                "{field} must be an http(s) address with a host name"
+            ));
+        }
+    }
     check_sources("sources", &c.sources, &mut out);
     check_verification("verification", &c.verification, today, &mut out);
     out
@@ -137,7 +147,9 @@ fn check_sources(at: &str, sources: &[Source], out: &mut Vec<String>) {
     }
     for s in sources {
         if !s.is_usable() {
-            out.push(format!("{at}: a source needs an http(s) URL or a citation"));
+            out.push(format!(
+                "{at}: a source needs an http(s) URL with a host name, or a citation"
+            ));
         }
     }
 }
@@ -153,5 +165,36 @@ fn check_verification(at: &str, v: &Verification, today: NaiveDate, out: &mut Ve
     }
     if v.status == VerificationStatus::Verified && v.last_verified.is_none() {
         out.push(format!("{at}: verified without a date"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn web_urls_need_http_and_a_host() {
+        for good in [
+            "https://www.sarkome.de/zentren",
+            "http://example.org:8080/a?b#c",
+            "https://192.0.2.1/x",
+            "https://[2001:db8::1]:443/",
+        ] {
+            assert!(is_web_url(good), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "https://...",
+            "https://",
+            "https://localhost",
+            "https://user@example.org/",
+            "ftp://example.org/",
+            "https://exa mple.org/",
+            "https://-bad-.org/",
+            "https://example.org:99999/",
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
     }
 }

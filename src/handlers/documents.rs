@@ -6,9 +6,14 @@
 //! rendered in memory, errors name fields but never carry values into the
 //! log, and every document response is `Cache-Control: no-store`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
+use tokio::sync::Semaphore;
 use utoipa::IntoParams;
 use validator::Validate;
 
@@ -21,6 +26,7 @@ use crate::documents::templates::common::Target;
 use crate::documents::templates::*;
 use crate::error::{ApiError, Problem};
 use crate::http::problems;
+use crate::http::ratelimit::client_address;
 use crate::http::{body, params};
 use crate::readmodel::snapshot::Snapshot;
 use crate::state::AppState;
@@ -133,25 +139,76 @@ fn respond(doc: &Document, format: Format, bytes: Vec<u8>) -> HttpResponse {
 /// At most two PDFs per core typeset at a time; the rest wait their turn
 /// in order. A render is not all CPU (one per core measured 35% fewer
 /// documents a second), but unbounded bursts stretch every render (p99).
-fn pdf_slots() -> &'static tokio::sync::Semaphore {
-    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+fn pdf_slots() -> &'static Arc<Semaphore> {
+    static SLOTS: OnceLock<Arc<Semaphore>> = OnceLock::new();
     SLOTS.get_or_init(|| {
-        tokio::sync::Semaphore::new(2 * std::thread::available_parallelism().map_or(2, |n| n.get()))
+        Arc::new(Semaphore::new(
+            2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ))
     })
 }
 
-async fn render_off_thread(doc: Document, format: Format) -> Result<HttpResponse, ApiError> {
-    let _slot = match format {
-        Format::Pdf => Some(pdf_slots().acquire().await.map_err(ApiError::internal)?),
+/// PDFs waiting for a slot at most; more are told to come back.
+const MAX_PDF_WAITING: usize = 64;
+/// How long a PDF waits for a slot, and how long its typesetting may take,
+/// before the client is told to come back (a render normally takes tens
+/// of milliseconds).
+const PDF_WAIT: Duration = Duration::from_secs(10);
+const PDF_DEADLINE: Duration = Duration::from_secs(20);
+/// Seconds a busy answer asks the client to wait.
+const BUSY_RETRY_SECONDS: u64 = 5;
+
+fn busy() -> ApiError {
+    ApiError::unavailable_for(
+        BUSY_RETRY_SECONDS,
+        "many documents are being prepared; try again in a few seconds",
+    )
+}
+
+/// Typesets `doc` off the async workers. PDFs count against the client's
+/// hourly allowance, wait a bounded time in a bounded queue for a slot,
+/// and answer 503 when their typesetting overruns its deadline (the slot
+/// stays taken until the render really ends, so overruns cannot pile up).
+async fn render_off_thread(
+    req: &HttpRequest,
+    state: &AppState,
+    doc: Document,
+    format: Format,
+) -> Result<HttpResponse, ApiError> {
+    static WAITING: AtomicUsize = AtomicUsize::new(0);
+    let slot = match format {
+        Format::Pdf => {
+            if let Some(ip) = client_address(req, &state.trusted_proxies) {
+                state.pdf_limiter.check(ip, Instant::now()).map_err(|wait| {
+                    ApiError::too_many(
+                        wait,
+                        format!("many PDFs from this address this hour; try again in {wait} s, or ask for another format"),
+                    )
+                })?;
+            }
+            if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_PDF_WAITING {
+                WAITING.fetch_sub(1, Ordering::SeqCst);
+                return Err(busy());
+            }
+            let slot = tokio::time::timeout(PDF_WAIT, pdf_slots().clone().acquire_owned()).await;
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            Some(slot.map_err(|_| busy())?.map_err(ApiError::internal)?)
+        }
         _ => None,
     };
     // Typesetting is CPU work: keep it off the async workers.
-    let (doc, bytes) = web::block(move || {
+    let render = web::block(move || {
         let bytes = render::render(&doc, format);
+        drop(slot);
         (doc, bytes)
-    })
-    .await
-    .map_err(|_| ApiError::internal("document rendering was cancelled"))?;
+    });
+    let (doc, bytes) = tokio::time::timeout(PDF_DEADLINE, render)
+        .await
+        .map_err(|_| {
+            log::warn!("a document render overran {PDF_DEADLINE:?}");
+            busy()
+        })?
+        .map_err(|_| ApiError::internal("document rendering was cancelled"))?;
     Ok(respond(&doc, format, bytes.map_err(ApiError::internal)?))
 }
 
@@ -172,7 +229,7 @@ async fn generate<T: serde::de::DeserializeOwned + Validate>(
         target: resolve_target(&snapshot, target(&body))?,
     };
     drop(snapshot);
-    render_off_thread(build(&body, &ctx), format).await
+    render_off_thread(&req, &state, build(&body, &ctx), format).await
 }
 
 macro_rules! document_endpoint {
@@ -192,6 +249,8 @@ macro_rules! document_endpoint {
                         (String = "text/plain"),
                     )),
                 problems::JsonBody,
+                problems::RateLimited,
+                problems::Busy,
                 (status = 404, description = "The target centre or clinician is not a published listing", body = Problem, content_type = "application/problem+json"),
                 (status = 406, description = "No offered format is acceptable", body = Problem, content_type = "application/problem+json"),
             )
@@ -288,6 +347,8 @@ pub async fn get_template(
                 (String = "text/plain"),
             )),
         problems::Query,
+        problems::RateLimited,
+        problems::Busy,
         (status = 404, description = "No such template", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "No offered format is acceptable", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -295,6 +356,7 @@ pub async fn get_template(
 pub async fn blank_template(
     req: HttpRequest,
     id: web::Path<String>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let format = choose(&req)?;
     let ctx = Ctx {
@@ -310,7 +372,7 @@ pub async fn blank_template(
         other => return Err(ApiError::not_found("template", other)),
     };
     doc.file_stem = format!("{}-blank", id.as_str());
-    render_off_thread(doc, format).await
+    render_off_thread(&req, &state, doc, format).await
 }
 
 /// The evidence library, with formatted citations. Entries with

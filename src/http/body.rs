@@ -48,19 +48,22 @@ pub async fn read_json<T: DeserializeOwned>(
 }
 
 /// Parses JSON bytes into `T`, naming the field at fault. Text may not
-/// hold NUL characters (PostgreSQL cannot store them, and no field needs
-/// them), and nothing may follow the JSON value.
+/// hold control characters other than tab and line breaks (PostgreSQL
+/// cannot store NUL, XML (DOCX, HTML) cannot hold the others, and no field
+/// needs them), and nothing may follow the JSON value.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], fields_doc: &str) -> Result<T, ApiError> {
-    // In well-formed JSON a NUL can only be the escape \u0000.
+    // In well-formed JSON a control character can only be an escape:
+    // \u00XX, \b or \f.
     if bytes
-        .windows(6)
-        .any(|w| w[..2] == *b"\\u" && w[2..].eq_ignore_ascii_case(b"0000"))
+        .windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'u' | b'b' | b'f'))
     {
         if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
-            if let Some(path) = nul_at(&value, String::new()) {
+            if let Some(path) = control_at(&value, String::new()) {
                 return Err(ApiError::validation(vec![FieldError {
                     field: path,
-                    message: "must not contain NUL characters".into(),
+                    message: "must not contain control characters (other than tab and line breaks)"
+                        .into(),
                 }]));
             }
         }
@@ -79,8 +82,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], fields_doc: &str) -> Result
     Ok(value)
 }
 
-/// The path of the first string (or key) holding a NUL character.
-fn nul_at(value: &serde_json::Value, path: String) -> Option<String> {
+/// A character no text field may hold: C0 controls other than tab, line
+/// feed and carriage return, and DEL.
+fn forbidden(c: char) -> bool {
+    (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+/// The path of the first string (or key) holding a forbidden character.
+fn control_at(value: &serde_json::Value, path: String) -> Option<String> {
     let join = |key: &str| {
         if path.is_empty() {
             key.to_owned()
@@ -89,18 +98,18 @@ fn nul_at(value: &serde_json::Value, path: String) -> Option<String> {
         }
     };
     match value {
-        serde_json::Value::String(s) if s.contains('\0') => {
+        serde_json::Value::String(s) if s.chars().any(forbidden) => {
             Some(if path.is_empty() { ".".into() } else { path })
         }
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
-            .find_map(|(i, v)| nul_at(v, format!("{path}[{i}]"))),
+            .find_map(|(i, v)| control_at(v, format!("{path}[{i}]"))),
         serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
-            if k.contains('\0') {
+            if k.chars().any(forbidden) {
                 Some(join("(key)"))
             } else {
-                nul_at(v, join(k))
+                control_at(v, join(k))
             }
         }),
         _ => None,
@@ -182,4 +191,37 @@ pub fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
     walk("", errors, &mut out);
     out.sort_by(|a, b| a.field.cmp(&b.field));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Letter {
+        name: String,
+        notes: Vec<String>,
+    }
+
+    #[test]
+    fn control_characters_are_refused_with_their_field() {
+        for (body, field) in [
+            (r#"{"name":"A\u0000","notes":[]}"#, "name"),
+            (r#"{"name":"A\u0007","notes":[]}"#, "name"),
+            (r#"{"name":"A","notes":["ok","x\fy"]}"#, "notes[1]"),
+            (r#"{"name":"A\b","notes":[]}"#, "name"),
+            (r#"{"name":"A\u007f","notes":[]}"#, "name"),
+        ] {
+            let e = parse_json::<Letter>(body.as_bytes(), "/openapi.json").unwrap_err();
+            assert_eq!(e.problem().status, 422, "{body}");
+            assert_eq!(e.problem().errors[0].field, field, "{body}");
+        }
+        let ok: Letter = parse_json(
+            br#"{"name":"Zo\u00eb\tA\r\nB \\b","notes":[]}"#,
+            "/openapi.json",
+        )
+        .unwrap();
+        assert_eq!(ok.name, "Zo\u{eb}\tA\r\nB \\b");
+    }
 }

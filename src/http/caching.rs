@@ -24,7 +24,8 @@ pub struct Freshness(pub Box<dyn Fn() -> (i64, chrono::NaiveDate) + Send + Sync>
 const POLICY: &str = "public, no-cache";
 
 /// Paths whose GET answers come only from the snapshot and the request.
-fn cacheable(path: &str) -> bool {
+fn cacheable(raw: &str) -> bool {
+    let path = crate::http::path::decoded(raw);
     (path.starts_with("/v1/") && !path.starts_with("/v1/curation/"))
         || path.starts_with("/fhir/")
         || path == "/openapi.json"
@@ -48,15 +49,41 @@ fn etag_for(req: &ServiceRequest) -> Option<String> {
     Some(format!("\"{:016x}\"", h.finish()))
 }
 
-fn matches(if_none_match: &HeaderValue, etag: &str) -> bool {
-    if_none_match
-        .to_str()
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
-        })
-        .unwrap_or(false)
+/// What `If-None-Match` asks for.
+#[derive(PartialEq)]
+enum Condition {
+    /// No header, or no tag of this representation.
+    None,
+    /// This representation's tag: not modified.
+    Tag,
+    /// `*`: not modified if the resource exists (RFC 9110 13.1.2), which
+    /// only the handler's answer tells.
+    Any,
+}
+
+fn condition(if_none_match: Option<&HeaderValue>, etag: &str) -> Condition {
+    let Some(tags) = if_none_match.and_then(|v| v.to_str().ok()) else {
+        return Condition::None;
+    };
+    let tags: Vec<&str> = tags.split(',').map(str::trim).collect();
+    if tags.iter().any(|t| t.trim_start_matches("W/") == etag) {
+        Condition::Tag
+    } else if tags.contains(&"*") {
+        Condition::Any
+    } else {
+        Condition::None
+    }
+}
+
+fn not_modified(etag: String, varies: bool) -> HttpResponse {
+    let mut response = HttpResponse::NotModified();
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, POLICY));
+    if varies {
+        response.insert_header((header::VARY, "Accept"));
+    }
+    response.finish()
 }
 
 pub async fn etags(
@@ -70,24 +97,19 @@ pub async fn etags(
         return Ok(next.call(req).await?.map_into_left_body());
     };
     let varies = req.path().ends_with("/blank");
-    if req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| matches(v, &etag))
-    {
-        let mut not_modified = HttpResponse::NotModified();
-        not_modified
-            .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, POLICY));
-        if varies {
-            not_modified.insert_header((header::VARY, "Accept"));
-        }
+    let asked = condition(req.headers().get(header::IF_NONE_MATCH), &etag);
+    if asked == Condition::Tag {
         return Ok(req
-            .into_response(not_modified.finish())
+            .into_response(not_modified(etag, varies))
             .map_into_right_body());
     }
     let mut res = next.call(req).await?;
-    if res.status().is_success() && !res.headers().contains_key(header::CACHE_CONTROL) {
+    let cacheable = res.status().is_success() && !res.headers().contains_key(header::CACHE_CONTROL);
+    if asked == Condition::Any && cacheable {
+        let (req, _) = res.into_parts();
+        return Ok(ServiceResponse::new(req, not_modified(etag, varies)).map_into_right_body());
+    }
+    if cacheable {
         let headers = res.headers_mut();
         headers.insert(
             header::ETAG,

@@ -21,7 +21,7 @@ pub struct CorsPolicy {
 impl CorsPolicy {
     fn allows(&self, origin: &[u8], path: &str) -> bool {
         let listed = |list: &[String]| list.iter().any(|o| o.as_bytes() == origin);
-        if path.starts_with("/v1/curation/") {
+        if crate::http::path::is_curation(path) {
             listed(&self.curation)
         } else {
             self.public.as_deref().is_none_or(listed)

@@ -147,3 +147,13 @@ mod tests {
         assert!(json["headers"]["ETag"].is_object());
     }
 }
+
+problem_set! {
+    /// Operations that may be briefly too busy.
+    Busy {
+        "503" => problem(
+            "Too busy just now; wait as Retry-After says",
+            &[("Retry-After", "Seconds to wait")],
+        ),
+    }
+}

@@ -124,7 +124,7 @@ impl Snapshot {
                 .map(FactRow::into_model)
                 .collect::<Result<Vec<_>, _>>()?;
             let profiles = crate::criteria::store::load_all(conn)?;
-            let latest_change = crate::store::latest_change(conn)?;
+            let latest_change = crate::store::changes::latest(conn)?;
             let today = chrono::Utc::now().date_naive();
             let mut snapshot = Self::build(version, today, profiles, centres, clinicians, facts);
             snapshot.latest_change = latest_change;

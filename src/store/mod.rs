@@ -292,10 +292,3 @@ pub fn record_change(
         .execute(conn)?;
     Ok(())
 }
-
-/// The newest change-feed position (0 when the feed is empty).
-pub fn latest_change(conn: &mut DbConnection) -> Result<i64, StoreError> {
-    use schema::changes::dsl as c;
-    let max: Option<i64> = c::changes.select(diesel::dsl::max(c::seq)).first(conn)?;
-    Ok(max.unwrap_or(0))
-}

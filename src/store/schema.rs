@@ -141,6 +141,7 @@ diesel::table! {
         created_at -> Text,
         expires_at -> Nullable<Text>,
         revoked_at -> Nullable<Text>,
+        issued_with -> Nullable<Text>,
     }
 }
 

@@ -198,6 +198,99 @@ async fn export_prints_the_database(b: Backend) {
     assert_eq!(written, backup);
 }
 
+/// A SQLite path in a fresh temporary directory, which does not exist.
+fn missing_sqlite_file() -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("sarcoma-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("elsewhere.sqlite3");
+    let text = file.display().to_string();
+    (file, text)
+}
+
+/// Run from the wrong directory, `create-account` (and `export`) would have
+/// made a new, empty database whose token the server never sees: they
+/// refuse, naming the file, and create nothing.
+#[test]
+fn commands_on_a_missing_sqlite_file_name_it_and_create_nothing() {
+    let (file, text) = missing_sqlite_file();
+    for args in [
+        &["create-account", "--name", "Fake Admin", "--role", "admin"][..],
+        &["export"][..],
+    ] {
+        let out = cli(None, args, &[("DATABASE_URL", &text)]);
+        assert!(!out.status.success(), "{args:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains(&text), "{args:?} names the file: {said}");
+        assert!(!file.exists(), "{args:?} created {text}");
+    }
+    std::fs::remove_dir_all(file.parent().unwrap()).ok();
+}
+
+/// `seed --file` names a file it cannot read.
+#[test]
+fn seed_names_a_file_it_cannot_read() {
+    let (file, text) = missing_sqlite_file();
+    let wanted = format!("{}/no-such-seed.json", file.parent().unwrap().display());
+    let out = cli(
+        None,
+        &["seed", "--file", &wanted],
+        &[("DATABASE_URL", &text)],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&wanted),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(file.parent().unwrap()).ok();
+}
+
+/// A port in use is reported before any database is created or seeded.
+#[test]
+fn serve_reports_a_port_in_use_before_touching_the_database() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (file, text) = missing_sqlite_file();
+    let out = cli(
+        None,
+        &["serve"],
+        &[("DATABASE_URL", &text), ("BIND_ADDR", &addr)],
+    );
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("cannot listen on"), "{said}");
+    assert!(!file.exists(), "no database was created");
+    std::fs::remove_dir_all(file.parent().unwrap()).ok();
+}
+
+/// `export | head` ends quietly when the reader stops early.
+#[tokio::test]
+async fn export_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    let app = TestApp::spawn(Backend::Sqlite, Data::BuiltinSeed).await;
+    let sarcoma_directory::store::DatabaseUrl::Sqlite { path: url } = &app.db_url else {
+        unreachable!("a SQLite app")
+    };
+    let mut child = std::process::Command::new(crate::helpers::BINARY)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .arg("export")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe's reading end is dropped here, as `head` would close it.
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("panicked"), "{said}");
+    assert!(out.status.success(), "{:?}: {said}", out.status);
+    assert_eq!(&first[..1], b"{");
+}
+
 both_backends!(
     migrate_then_seed_adds_only_what_is_missing,
     create_account_prints_a_working_token,

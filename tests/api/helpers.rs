@@ -231,6 +231,7 @@ impl TestApp {
             cors_origins: None,
             curation_origins: Vec::new(),
             reports_per_hour: 10,
+            pdfs_per_hour: 120,
             trusted_proxies: Vec::new(),
         };
         configure(&mut settings);
@@ -296,7 +297,7 @@ impl TestApp {
 
     /// Creates an account through the library (as the CLI does); its token.
     pub fn account(&self, name: &str, role: Role) -> String {
-        let (_, token) = auth::create_account(&mut self.db.get().unwrap(), name, role, None)
+        let (_, token) = auth::create_account(&mut self.db.get().unwrap(), name, role, None, None)
             .expect("create an account");
         token.token
     }

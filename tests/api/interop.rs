@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use sarcoma_directory::curation::model::Role;
 use sarcoma_directory::directory::seed::SeedDocument;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::both_backends;
 use crate::helpers::{cli_ok, fixtures, items, some_items, Backend, Data, Response, TestApp};
@@ -196,24 +197,55 @@ async fn cursors_before_the_purge_horizon_are_gone(b: Backend) {
     let all = app.get_ok("/v1/changes?limit=1000").await;
     let count = some_items(&all).len() as i64;
     assert!(count >= 11, "fixtures created 8 centres and 3 clinicians");
-    // The `purge-changes` command, as an operator runs it.
-    let printed = cli_ok(
-        &app.db_url,
-        &["purge-changes", "--before", &count.to_string()],
-    );
+    // One more change after the export, so its cursor has something to see.
+    let curator = app.account("Fake Curator", Role::Curator);
+    let reviewer = app.account("Fake Reviewer", Role::Reviewer);
+    let (mut centre, etag) =
+        crate::curation::stored(&app, &curator, "centre", "fake-houston").await;
+    centre["phone"] = json!("+1 555 0102 (fictional)");
+    let p = crate::curation::propose(
+        &app,
+        &curator,
+        Some(&etag),
+        &crate::curation::proposal("centre", "update", "fake-houston", Some(centre)),
+    )
+    .await;
+    crate::curation::approve_ok(&app, &reviewer, &p).await;
+    // The `purge-changes` command, as an operator runs it, through the
+    // export's position: what a client holding that cursor has seen.
+    let printed = cli_ok(&app.db_url, &["purge-changes", "--through", &latest]);
     assert!(
-        printed.contains(&format!(
-            "purged {} change(s) before position {count}",
-            count - 1
-        )),
+        printed.contains(&format!("purged {count} change(s)")),
         "{printed}"
     );
     let gone = app.get(&format!("/v1/changes?since={early}")).await;
     let problem = gone.assert_problem(410, None);
     assert!(problem["detail"].as_str().unwrap().contains("export"));
     app.get("/v1/changes").await.assert_problem(410, None);
-    let ok = app.get_ok(&format!("/v1/changes?since={latest}")).await;
-    assert!(ok["items"].as_array().unwrap().is_empty());
+    // The export's own cursor still works: nothing after it was purged.
+    let after = app.get_ok(&format!("/v1/changes?since={latest}")).await;
+    let ids: Vec<&str> = some_items(&after)
+        .iter()
+        .map(|c| c["entity"]["id"].as_str().unwrap())
+        .collect();
+    // The centre, then its clinicians, whose public view shows the centre.
+    assert_eq!(ids[0], "fake-houston", "{ids:?}");
+    // Purging everything (through the newest position) still leaves a
+    // fresh export whose cursor works: the remedy the 410 names.
+    let newest = after["cursor"].as_str().unwrap().to_owned();
+    cli_ok(&app.db_url, &["purge-changes", "--through", &newest]);
+    let (_, fresh) = export(&app, "centres").await;
+    let ok = app.get_ok(&format!("/v1/changes?since={fresh}")).await;
+    assert!(ok["items"].as_array().unwrap().is_empty(), "{ok}");
+    assert_eq!(ok["has_more"], false);
+    // A cursor that is not one is refused by name.
+    let bad = crate::helpers::cli(
+        Some(&app.db_url),
+        &["purge-changes", "--through", "42"],
+        &[],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--through"));
     app.get("/v1/changes?since=%%%")
         .await
         .assert_problem(400, Some("since"));

@@ -6,7 +6,7 @@
 
 use diesel::prelude::*;
 
-use crate::curation::accounts::Caller;
+use crate::curation::accounts::{self, Caller};
 use crate::curation::apply;
 use crate::curation::entities::{self, changed_fields, Entity};
 use crate::curation::model::*;
@@ -143,6 +143,17 @@ pub fn decide(
         if verdict == Verdict::Approve && row.proposed_by == caller.account_id {
             return Err(ApiError::forbidden(
                 "nobody approves their own proposal; another reviewer must",
+            ));
+        }
+        // A token the author issued (or one issued with it) is the author's
+        // to use: it must not approve the author's proposal either.
+        if verdict == Verdict::Approve
+            && accounts::issuers(conn, &caller.token_id)?.contains(&row.proposed_by)
+        {
+            return Err(ApiError::forbidden(
+                "this token descends from one the proposal's author issued, so it cannot \
+                 approve the author's proposals; approve with a token issued on the server \
+                 (create-account) or by another administrator",
             ));
         }
         let now = now_text();

@@ -134,6 +134,7 @@ pub async fn create_account(
                 &a.display_name,
                 a.role,
                 accounts::expiry_in_days(a.token_expires_in_days),
+                Some(&caller.token_id),
             )
         })
         .await?;
@@ -264,7 +265,9 @@ pub async fn issue_token(
     }
     let token = state
         .db
-        .run_with(move |conn| accounts::issue_token_for(conn, &id, t.label.as_deref(), expires_at))
+        .run_with(move |conn| {
+            accounts::issue_token_for(conn, &id, t.label.as_deref(), expires_at, &caller.token_id)
+        })
         .await?;
     Ok(created(format!("/v1/curation/tokens/{}", token.id), &token))
 }

@@ -37,19 +37,19 @@ async fn report(
     if !published {
         return Err(ApiError::not_found(kind.code(), &id));
     }
-    // Count the attempt before reading the body: a flood of bad bodies is
-    // limited too.
+    let r: NewReport = body::read_json(&req, payload, MAX_REPORT_BYTES, "/openapi.json").await?;
+    body::validate(&r)?;
+    // Only reports that would be stored count: a client's malformed
+    // attempts (refused above, cheaply, within 8 KiB) use up nothing.
     if let Some(ip) = client_address(&req, &state.trusted_proxies) {
         state
             .report_limiter
             .check(ip, Instant::now())
             .map_err(ApiError::too_many_requests)?;
     }
-    let r: NewReport = body::read_json(&req, payload, MAX_REPORT_BYTES, "/openapi.json").await?;
-    body::validate(&r)?;
     let receipt = state
         .db
-        .run(move |conn| reports::insert(conn, kind, &id, &r))
+        .run_with(move |conn| reports::insert(conn, kind, &id, &r))
         .await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -24,6 +24,11 @@ pub fn encode(position: i64) -> String {
     pagination::encode(&FeedPosition { change: position })
 }
 
+/// The feed position an opaque cursor names (for `purge-changes`).
+pub fn position(cursor: &str) -> Option<i64> {
+    decode(cursor).ok()
+}
+
 fn decode(raw: &str) -> Result<i64, ApiError> {
     let position = pagination::decode::<FeedPosition>("since", raw)?;
     if position.change < 0 {
@@ -94,7 +99,7 @@ pub async fn list_changes(
         .db
         .run(move |conn| changes::since(conn, since, limit + 1))
         .await?;
-    if since < horizon {
+    if !changes::is_retained(since, horizon) {
         return Err(ApiError::gone(
             "this cursor is older than the change history kept; download a fresh export (/v1/export/...) and follow its Changes-Cursor",
         ));

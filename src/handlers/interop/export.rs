@@ -168,8 +168,50 @@ fn csv_line(fields: &[impl AsRef<[u8]>]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    w.write_record(fields).expect("in-memory CSV write");
+    w.write_record(fields.iter().map(|f| defused(f.as_ref())))
+        .expect("in-memory CSV write");
     w.into_inner().expect("in-memory CSV flush")
+}
+
+/// A cell a spreadsheet will not run as a formula: text starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return (a curated name or
+/// citation could) gets a leading `'`, as OWASP advises. Numbers such as
+/// a negative longitude stay as they are.
+fn defused(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let risky = matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    let number = std::str::from_utf8(cell).is_ok_and(|t| t.parse::<f64>().is_ok());
+    if risky && !number {
+        let mut safe = Vec::with_capacity(cell.len() + 1);
+        safe.push(b'\'');
+        safe.extend_from_slice(cell);
+        std::borrow::Cow::Owned(safe)
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        let line = csv_line(&[
+            "=HYPERLINK(\"x\")",
+            "-33.86",
+            "@SUM(A1)",
+            "+1 555",
+            "Köln",
+            "-x",
+        ]);
+        assert_eq!(
+            String::from_utf8(line).unwrap(),
+            "\"'=HYPERLINK(\"\"x\"\")\",-33.86,'@SUM(A1),'+1 555,Köln,'-x\r\n"
+        );
+    }
 }
 
 /// Chunk `n` (listings n*CHUNK..) of the export.

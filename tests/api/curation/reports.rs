@@ -11,7 +11,7 @@ use crate::helpers::{some_items, Backend, Data, TestApp};
 use sarcoma_directory::curation::model::Role;
 
 async fn the_public_reports_a_problem(b: Backend) {
-    let app = TestApp::spawn_with(b, Data::Fixtures, |s| s.reports_per_hour = 2).await;
+    let app = TestApp::spawn_with(b, Data::Fixtures, |s| s.reports_per_hour = 1).await;
     // A public report: no account, no personal data fields.
     let body = json!({"category": "wrong_contact_details", "details": "The fictional phone number is out of date."});
     let res = app
@@ -25,6 +25,8 @@ async fn the_public_reports_a_problem(b: Backend) {
     app.post_json("/v1/centres/fake-houston/reports", None, &with_email)
         .await
         .assert_problem(400, Some("email"));
+    // The refused attempt used nothing of the allowance of one; the next
+    // report would be the second.
     let limited = app
         .post_json("/v1/centres/fake-dallas/reports", None, &body)
         .await;

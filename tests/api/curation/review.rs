@@ -125,7 +125,65 @@ async fn a_rejected_proposal_changes_nothing(b: Backend) {
     approve_ok(&app, &second, &p).await;
 }
 
+/// A token the author issued, or one issued with it, cannot approve the
+/// author's proposal: an administrator cannot create or mint a reviewer's
+/// token and approve their own change with it.
+async fn tokens_the_author_issued_cannot_approve_their_proposals(b: Backend) {
+    let app = TestApp::spawn(b, Data::Fixtures).await;
+    let admin = app.account("Fake Admin", Role::Admin);
+    // A reviewer account the admin creates through the API: its first
+    // token was issued with the admin's.
+    let created = app
+        .post_json(
+            "/v1/curation/accounts",
+            Some(&admin),
+            &json!({"display_name": "Fake Puppet Reviewer", "role": "reviewer"}),
+        )
+        .await
+        .expect(201);
+    let puppet = created["token"]["token"].as_str().unwrap().to_owned();
+    let puppet_id = created["account"]["id"].as_str().unwrap().to_owned();
+    // ...and a token it issues itself with that one descends from it too.
+    let minted = app
+        .post_json(
+            &format!("/v1/curation/accounts/{puppet_id}/tokens"),
+            Some(&puppet),
+            &json!({"label": "my own"}),
+        )
+        .await
+        .expect(201);
+    let grandchild = minted["token"].as_str().unwrap().to_owned();
+    let p = propose_update(&app, &admin, "fake-houston", |c| {
+        c["phone"] = json!("+1 555 0101 (fictional)");
+    })
+    .await;
+    for token in [&puppet, &grandchild] {
+        let refused = approve(&app, token, &p).await;
+        let problem = refused.assert_problem(403, None);
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("author issued"),
+            "{problem}"
+        );
+    }
+    assert_eq!(
+        app.get_ok("/v1/centres/fake-houston").await["phone"],
+        serde_json::Value::Null,
+        "nothing was applied"
+    );
+    // A reviewer whose token the author did not issue approves.
+    let independent = app.account("Fake Independent Reviewer", Role::Reviewer);
+    approve_ok(&app, &independent, &p).await;
+    assert_eq!(
+        app.get_ok("/v1/centres/fake-houston").await["phone"],
+        "+1 555 0101 (fictional)"
+    );
+}
+
 both_backends!(
     reviewed_change_is_published,
-    a_rejected_proposal_changes_nothing
+    a_rejected_proposal_changes_nothing,
+    tokens_the_author_issued_cannot_approve_their_proposals,
 );

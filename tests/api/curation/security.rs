@@ -150,16 +150,17 @@ async fn every_secured_endpoint_refuses_bad_credentials(b: Backend) {
     // The bad credentials.
     let (revoked, expired, inactive) = {
         let mut conn = app.db.get().unwrap();
-        let revoked = auth::issue_token(&mut conn, &admin_id, None, None).unwrap();
+        let revoked = auth::issue_token(&mut conn, &admin_id, None, None, None).unwrap();
         let expired = auth::issue_token(
             &mut conn,
             &admin_id,
             None,
             Some(chrono::Utc::now() - chrono::Duration::hours(1)),
+            None,
         )
         .unwrap();
         let (_, inactive) =
-            auth::create_account(&mut conn, "Fake Former Admin", Role::Admin, None).unwrap();
+            auth::create_account(&mut conn, "Fake Former Admin", Role::Admin, None, None).unwrap();
         (revoked, expired, inactive)
     };
     let res = app

@@ -3,5 +3,6 @@
 
 mod caching;
 mod cors;
+mod hardening;
 mod pagination;
 mod proxies;
