@@ -16,13 +16,15 @@ pub async fn catch(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     // The request itself cannot be kept (routing needs it unshared), so
-    // the route is noted first: method and path only, never the query.
-    let route = format!("{} {}", req.method(), req.path());
+    // the route is noted first (cheap copies of shared buffers).
+    let (method, uri) = (req.method().clone(), req.uri().clone());
     match AssertUnwindSafe(next.call(req)).catch_unwind().await {
         Ok(res) => res,
         // actix answers an error from a middleware with its response: the
-        // generic 500 problem+json.
-        Err(_) => Err(ApiError::internal(format!("a handler panicked on {route}")).into()),
+        // generic 500 problem+json. Method and path only, never the query.
+        Err(_) => {
+            Err(ApiError::internal(format!("a handler panicked on {method} {}", uri.path())).into())
+        }
     }
 }
 
