@@ -151,7 +151,7 @@ pub struct Patient {
         required(message = "is required"),
         length(min = 1, max = 200, message = "must be 1 to 200 characters")
     )]
-    #[schema(min_length = 1, max_length = 200, example = "Zoë Müller-Øvergård")]
+    #[schema(value_type = String, min_length = 1, max_length = 200, example = "Zoë Müller-Øvergård")]
     pub name: Option<String>,
     #[validate(custom(function = "past_date"))]
     #[schema(format = Date, example = "1968-04-02")]
