@@ -55,6 +55,7 @@ pub struct InsurerAppealRequest {
     #[validate(length(max = 1500, message = "must be at most 1500 characters"))]
     #[schema(max_length = 1500)]
     pub denial_reason: Option<String>,
+    /// From 1900-01-01 to today.
     #[validate(custom(function = "past_date"))]
     #[schema(format = Date)]
     pub denial_date: Option<String>,

@@ -39,6 +39,7 @@ pub struct PathologyRecordsRequest {
     pub target: TargetRef,
     /// Ask that tissue from an upcoming operation be flash-frozen and stored.
     pub flash_freeze: Option<bool>,
+    /// From today to two years ahead.
     #[validate(custom(function = "upcoming_date"))]
     #[schema(format = Date)]
     pub upcoming_surgery_date: Option<String>,
