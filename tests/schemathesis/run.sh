@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Schemathesis against the served OpenAPI document: every operation, every
-# check (`--checks all`), with a curator token and known-valid ids so the
+# check (`--checks all`), with an admin token and known-valid ids so the
 # authenticated and `{id}` operations are exercised, not only 401/404.
 #
 #   bash tests/schemathesis/run.sh             SQLite, bounded (CI)
