@@ -6,7 +6,10 @@ use actix_web::App;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
+use crate::criteria::profile::{CentreProfileId, ClinicianProfileId};
+use crate::documents::format::FormatCode;
 use crate::error::{FieldError, Problem};
+use crate::handlers::filters::{CountryCode, RegionCode};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,7 +20,7 @@ sources behind every listed fact.\n\nThe directory informs and helps patients as
 medical advice and it does not recommend a treatment. Listings marked `unverified` come from \
 public sources and have not yet been confirmed with the institution.\n\nErrors are RFC 9457 \
 `application/problem+json`; a 4xx names the parameter or field at fault. Unknown query \
-parameters are rejected, never ignored.",
+parameters are rejected, never ignored. Strings in JSON bodies may not contain NUL (U+0000).",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
         version = env!("CARGO_PKG_VERSION"),
     ),
@@ -30,7 +33,17 @@ parameters are rejected, never ignored.",
         (name = "operations", description = "Liveness and readiness"),
         (name = "curation", description = "For volunteer curators, reviewers and administrators (bearer token). Every change is a proposal with a reason and sources, applied only when another reviewer approves it; changes need If-Match with the ETag read."),
     ),
-    components(schemas(Problem, FieldError)),
+    // Schemas that only query parameters name (utoipa collects those of
+    // bodies and responses by itself).
+    components(schemas(
+        Problem,
+        FieldError,
+        FormatCode,
+        CentreProfileId,
+        ClinicianProfileId,
+        CountryCode,
+        RegionCode
+    )),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
@@ -64,7 +77,59 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::routes)
         .split_for_parts();
+    let mut spec = spec;
+    open_extended_schemas(&mut spec);
+    // utoipa 5.5 writes `#[schema(min_properties = N)]` as `maxProperties`.
+    if let Some(components) = spec.components.as_mut() {
+        if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(o))) =
+            components.schemas.get_mut("AccountChange")
+        {
+            o.min_properties = Some(1);
+        }
+    }
     spec
+}
+
+/// A type that denies unknown fields (`Centre`: seed files and proposals
+/// must not carry typos) has `additionalProperties: false`; an answer that
+/// flattens it and adds fields (`allOf`: `CentreDetail`, `CentreListItem`)
+/// would then forbid its own additions. Inside such an `allOf` the closed
+/// schema is replaced by an open copy of it.
+fn open_extended_schemas(spec: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    use utoipa::openapi::RefOr;
+    let Some(components) = spec.components.as_mut() else {
+        return;
+    };
+    let closed: Vec<(String, Schema)> = components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| match schema {
+            RefOr::T(Schema::Object(o))
+                if matches!(
+                    o.additional_properties.as_deref(),
+                    Some(AdditionalProperties::FreeForm(false))
+                ) =>
+            {
+                let mut open = o.clone();
+                open.additional_properties = None;
+                Some((format!("#/components/schemas/{name}"), Schema::Object(open)))
+            }
+            _ => None,
+        })
+        .collect();
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::AllOf(all)) = schema else {
+            continue;
+        };
+        for item in &mut all.items {
+            if let RefOr::Ref(r) = item {
+                if let Some((_, open)) = closed.iter().find(|(at, _)| *at == r.ref_location) {
+                    *item = RefOr::T(open.clone());
+                }
+            }
+        }
+    }
 }
 
 /// The document as pretty JSON with a trailing newline, as committed.

@@ -85,6 +85,51 @@ pub struct ProfileDocument {
 /// The profiles shipped with the service.
 pub const BUILTIN_PROFILES: &str = include_str!("../../seed/criteria.json");
 
+/// The ids of the built-in profiles that judge `kind`, for the OpenAPI
+/// document: list filters take only these.
+fn builtin_ids_schema(
+    kind: SubjectKind,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let ids: Vec<String> = ProfileDocument::parse(BUILTIN_PROFILES)
+        .expect("the built-in profiles are valid")
+        .profiles
+        .into_iter()
+        .filter(|p| p.applies_to == kind)
+        .map(|p| p.id)
+        .collect();
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!(
+            "A criteria profile that judges a {}; see /v1/criteria",
+            kind.code()
+        )))
+        .enum_values(Some(ids))
+        .into()
+}
+
+/// The id of a centre profile (schema only).
+pub struct CentreProfileId;
+
+impl utoipa::PartialSchema for CentreProfileId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        builtin_ids_schema(SubjectKind::Centre)
+    }
+}
+
+impl utoipa::ToSchema for CentreProfileId {}
+
+/// The id of a clinician profile (schema only).
+pub struct ClinicianProfileId;
+
+impl utoipa::PartialSchema for ClinicianProfileId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        builtin_ids_schema(SubjectKind::Clinician)
+    }
+}
+
+impl utoipa::ToSchema for ClinicianProfileId {}
+
 impl ProfileDocument {
     pub fn parse(text: &str) -> Result<Self, String> {
         let doc: Self = serde_json::from_str(text)

@@ -132,18 +132,26 @@ pub struct AccountList {
 pub struct NewAccount {
     /// Shown publicly in listings' history.
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[schema(example = "Volunteer A.")]
+    #[schema(min_length = 1, max_length = 100, example = "Volunteer A.")]
     pub display_name: String,
     pub role: Role,
     /// Days until the first token expires; null for no expiry.
     #[validate(range(min = 1, max = 3650, message = "must be 1 to 3650 days"))]
+    #[schema(minimum = 1, maximum = 3650)]
+    #[serde(default, deserialize_with = "whole::optional")]
     pub token_expires_in_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+/// At least one field (the OpenAPI document says `minProperties: 1`).
 pub struct AccountChange {
+    /// At least one of `role` and `active`.
+    #[schema(value_type = Role, required = false)]
+    #[serde(default, deserialize_with = "whole::present")]
     pub role: Option<Role>,
+    #[schema(value_type = bool, required = false)]
+    #[serde(default, deserialize_with = "whole::present")]
     pub active: Option<bool>,
 }
 
@@ -151,8 +159,11 @@ pub struct AccountChange {
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     pub label: Option<String>,
     #[validate(range(min = 1, max = 3650, message = "must be 1 to 3650 days"))]
+    #[schema(minimum = 1, maximum = 3650)]
+    #[serde(default, deserialize_with = "whole::optional")]
     pub expires_in_days: Option<u32>,
 }
 
@@ -203,6 +214,7 @@ pub struct NewProposal {
     pub action: ProposalAction,
     /// The entity's id; for `create`, the new id (also in `entity.id`).
     #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    #[schema(min_length = 1, max_length = 80)]
     pub id: String,
     /// For `create` and `update`: the whole entity as it should be, in the
     /// shape `GET /v1/curation/{kind}s/{id}` returns under `entity`.
@@ -210,13 +222,17 @@ pub struct NewProposal {
     pub entity: Option<serde_json::Value>,
     /// For `revert`: the revision whose content to restore.
     #[validate(range(min = 1, message = "must be 1 or more"))]
+    #[schema(minimum = 1)]
+    #[serde(default, deserialize_with = "whole::optional")]
     pub to_revision: Option<i64>,
     /// Why the change is right, for the reviewer and the audit trail.
     #[validate(length(min = 10, max = 2000, message = "must be 10 to 2000 characters"))]
+    #[schema(min_length = 10, max_length = 2000)]
     pub reason: String,
     /// Where the new or changed facts come from (at least one for create
     /// and update).
     #[validate(length(max = 20, message = "at most 20 sources"))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub sources: Vec<Source>,
 }
@@ -226,6 +242,7 @@ pub struct NewProposal {
 pub struct Decision {
     /// Required to reject; optional note when approving.
     #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -299,6 +316,7 @@ pub struct NewVerification {
     /// The page read, or a citation of the call or letter.
     pub source: Source,
     #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// Default: 12 months after `verified_on`.
     pub next_review_due: Option<NaiveDate>,
@@ -328,6 +346,7 @@ pub struct NewReport {
     /// What is wrong and, if known, where the right information is. Please
     /// do not include names, contact details or health information.
     #[validate(length(min = 10, max = 2000, message = "must be 10 to 2000 characters"))]
+    #[schema(min_length = 10, max_length = 2000)]
     pub details: String,
 }
 
@@ -362,6 +381,7 @@ pub struct ReportList {
 #[serde(deny_unknown_fields)]
 pub struct Resolution {
     #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub resolution: String,
 }
 
@@ -394,4 +414,37 @@ pub struct Queue {
     pub items: Vec<QueueItem>,
     /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Body fields as the OpenAPI document states them. Whole numbers:
+/// JSON Schema's `integer` also matches `3.0`, so a whole number is
+/// accepted written either way; a fraction or an out-of-range number is
+/// refused as before. Optional fields that are not nullable: absent is
+/// `None`, `null` is refused.
+mod whole {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::deserialize(d).map(Some)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+            return Ok(None);
+        };
+        n.as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            })
+            .and_then(|w| T::try_from(w).ok())
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(format!("expected a whole number in range, not {n}")))
+    }
 }

@@ -64,6 +64,23 @@ pub fn library() -> &'static [Evidence] {
     LIBRARY.get_or_init(|| serde_json::from_str(EVIDENCE).expect("seed/evidence.json is valid"))
 }
 
+/// The id of an entry of the evidence library (schema only: the ids, as
+/// an enum, in the OpenAPI document).
+pub struct EvidenceId;
+
+impl utoipa::PartialSchema for EvidenceId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("An evidence library entry; see /v1/evidence"))
+            .enum_values(Some(library().iter().map(|e| e.id.clone())))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EvidenceId {}
+
 pub fn find(id: &str) -> Option<&'static Evidence> {
     library().iter().find(|e| e.id == id)
 }

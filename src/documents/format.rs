@@ -43,14 +43,14 @@ impl Format {
         }
     }
 
-    /// `format` parameter values.
+    /// `format` parameter values: exactly the codes [`FormatCode`] lists.
     pub fn from_param(value: &str) -> Option<Self> {
-        match value.to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Some(Format::Markdown),
+        match value {
+            "md" => Some(Format::Markdown),
             "html" => Some(Format::Html),
             "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
-            "txt" | "text" => Some(Format::Text),
+            "txt" => Some(Format::Text),
             _ => None,
         }
     }
@@ -67,6 +67,18 @@ impl Format {
             _ => None,
         }
     }
+}
+
+/// The values of the `format` parameter, as the OpenAPI document lists
+/// them.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FormatCode {
+    Pdf,
+    Docx,
+    Html,
+    Md,
+    Txt,
 }
 
 /// Why no format could be chosen.

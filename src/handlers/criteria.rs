@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::criteria::evaluate::{evaluate, Assessment};
-use crate::criteria::profile::{Profile, ProfileKind};
+use crate::criteria::profile::{CentreProfileId, ClinicianProfileId, Profile, ProfileKind};
 use crate::directory::model::{Fact, FactSubject, SubjectKind};
 use crate::error::{ApiError, Problem};
 use crate::http::params;
@@ -41,7 +41,18 @@ pub struct AssessmentList {
 #[into_params(parameter_in = Query)]
 pub struct AssessmentParams {
     /// Only this profile (default: every profile for this kind of listing).
-    #[param(example = "guide-sarcoma-centre")]
+    #[param(value_type = Option<CentreProfileId>, example = "guide-sarcoma-centre")]
+    profile: Option<String>,
+}
+
+/// [`AssessmentParams`] as a clinician's assessments document them: the
+/// same parameter, naming a clinician profile.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ClinicianAssessmentParams {
+    /// Only this profile (default: every profile for this kind of listing).
+    #[param(value_type = Option<ClinicianProfileId>, example = "guide-sarcoma-oncologist")]
     profile: Option<String>,
 }
 
@@ -174,7 +185,7 @@ pub async fn centre_assessments(
 /// How a clinician fares against each clinician profile; see the centre
 /// assessments for what the outcomes mean.
 #[utoipa::path(tag = "criteria",
-    params(("id" = String, Path, description = "Clinician id"), AssessmentParams),
+    params(("id" = String, Path, description = "Clinician id"), ClinicianAssessmentParams),
     responses(
         (status = 200, body = AssessmentList),
         (status = 400, description = "The profile does not apply to clinicians, or an unknown parameter", body = Problem, content_type = "application/problem+json"),
@@ -186,7 +197,7 @@ pub async fn clinician_assessments(
     id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let p: AssessmentParams = params::parse(req.query_string())?;
+    let p: ClinicianAssessmentParams = params::parse(req.query_string())?;
     let snapshot = state.snapshot();
     let entry = snapshot
         .clinician(&id)

@@ -6,9 +6,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::criteria::evaluate::Outcome;
+use crate::criteria::profile::{CentreProfileId, ClinicianProfileId};
 use crate::directory::model::{Discipline, Programme, ServiceKind, SubjectKind};
 use crate::error::{ApiError, Problem};
-use crate::handlers::filters;
+use crate::handlers::filters::{self, CountryCode, RegionCode};
 use crate::http::problems;
 use crate::http::{pagination, params};
 use crate::readmodel::index::{Facet, Hit, Index, Near, Query};
@@ -25,16 +26,23 @@ const DEFAULT_RADIUS_KM: f64 = 100.0;
 #[into_params(parameter_in = Query)]
 pub struct CentreListParams {
     /// ISO 3166-1 alpha-2 country code, e.g. `US`.
-    #[param(example = "US", pattern = "^[A-Za-z]{2}$")]
+    #[param(value_type = Option<CountryCode>, example = "US")]
     country: Option<String>,
     /// ISO 3166-2 subdivision code, e.g. `US-TX`.
-    #[param(example = "US-TX")]
+    #[param(value_type = Option<RegionCode>, example = "US-TX")]
     region: Option<String>,
-    /// City name; case and accents are ignored (`koln` finds Köln).
+    /// City name; case and accents are ignored (`koln` finds Köln). Not
+    /// blank; at most 200 characters.
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+    )]
     city: Option<String>,
     /// Words to find in the centre's name, institution or city; every word
     /// must match the start of a word there; case and accents are ignored.
-    #[param(max_length = 200)]
+    /// At most 200 characters and 10 different words, with a letter or digit.
+    #[param(max_length = 200, pattern = "[A-Za-z0-9]")]
     q: Option<String>,
     /// A programme code.
     #[param(value_type = Option<Programme>)]
@@ -44,7 +52,10 @@ pub struct CentreListParams {
     service: Option<String>,
     /// `LAT,LON` in decimal degrees: only centres with known coordinates
     /// within `radius_km`, nearest first, each with `distance_km`.
-    #[param(example = "29.76,-95.36")]
+    #[param(
+        example = "29.76,-95.36",
+        pattern = "^[-+]?0*(90(\\.0*)?|[0-8]?[0-9](\\.[0-9]*)?|\\.[0-9]+),[-+]?0*(180(\\.0*)?|(1[0-7][0-9]|[0-9]?[0-9])(\\.[0-9]*)?|\\.[0-9]+)$"
+    )]
     near: Option<String>,
     /// Radius for `near`, in km (default 100).
     #[param(value_type = Option<f64>, minimum = 0, maximum = 20000)]
@@ -56,11 +67,11 @@ pub struct CentreListParams {
     cursor: Option<String>,
     /// Only centres whose outcome for this criteria profile (a centre
     /// profile id, see `/v1/criteria`) is `meets`.
-    #[param(example = "guide-sarcoma-centre")]
+    #[param(value_type = Option<CentreProfileId>, example = "guide-sarcoma-centre")]
     meets: Option<String>,
     /// Add each item's `assessment` (`{profile, outcome}`) for this centre
     /// profile, so a list can show a badge without a request per item.
-    #[param(example = "guide-sarcoma-centre")]
+    #[param(value_type = Option<CentreProfileId>, example = "guide-sarcoma-centre")]
     assessment: Option<String>,
 }
 
@@ -71,18 +82,30 @@ pub struct CentreListParams {
 pub struct ClinicianListParams {
     #[param(value_type = Option<Discipline>)]
     discipline: Option<String>,
-    /// Id of a centre the clinician is affiliated with.
+    /// Id of a centre the clinician is affiliated with (not blank; at most
+    /// 100 characters).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "[^\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+    )]
     centre: Option<String>,
     /// Country of an affiliated centre (ISO 3166-1 alpha-2).
-    #[param(example = "US", pattern = "^[A-Za-z]{2}$")]
+    #[param(value_type = Option<CountryCode>, example = "US")]
     country: Option<String>,
     /// Subdivision of an affiliated centre (ISO 3166-2).
+    #[param(value_type = Option<RegionCode>, example = "US-TX")]
     region: Option<String>,
-    /// Words to find in the clinician's name.
-    #[param(max_length = 200)]
+    /// Words to find in the clinician's name (at most 200 characters and 10
+    /// different words, with a letter or digit).
+    #[param(max_length = 200, pattern = "[A-Za-z0-9]")]
     q: Option<String>,
     /// `LAT,LON`: clinicians with an affiliated centre within `radius_km`,
     /// nearest first.
+    #[param(
+        example = "29.76,-95.36",
+        pattern = "^[-+]?0*(90(\\.0*)?|[0-8]?[0-9](\\.[0-9]*)?|\\.[0-9]+),[-+]?0*(180(\\.0*)?|(1[0-7][0-9]|[0-9]?[0-9])(\\.[0-9]*)?|\\.[0-9]+)$"
+    )]
     near: Option<String>,
     #[param(value_type = Option<f64>, minimum = 0, maximum = 20000)]
     radius_km: Option<String>,
@@ -90,11 +113,11 @@ pub struct ClinicianListParams {
     limit: Option<String>,
     cursor: Option<String>,
     /// Only clinicians whose outcome for this clinician profile is `meets`.
-    #[param(example = "guide-sarcoma-oncologist")]
+    #[param(value_type = Option<ClinicianProfileId>, example = "guide-sarcoma-oncologist")]
     meets: Option<String>,
     /// Add each item's `assessment` (`{profile, outcome}`) for this
     /// clinician profile.
-    #[param(example = "guide-sarcoma-oncologist")]
+    #[param(value_type = Option<ClinicianProfileId>, example = "guide-sarcoma-oncologist")]
     assessment: Option<String>,
 }
 

@@ -40,7 +40,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct FormatParams {
     /// `pdf`, `docx`, `html`, `md` or `txt`; overrides `Accept`. Without
     /// either, PDF.
-    #[param(example = "pdf")]
+    #[param(value_type = Option<format::FormatCode>, example = "pdf")]
     format: Option<String>,
 }
 

@@ -13,6 +13,49 @@ pub const MAX_SEARCH_CHARS: usize = 200;
 /// and a bound keeps the work per request bounded.
 pub const MAX_SEARCH_WORDS: usize = 10;
 
+/// The ISO 3166-1 alpha-2 codes `country` filters take (schema only: an
+/// enum in the OpenAPI document; the filters also accept lower case).
+pub struct CountryCode;
+
+impl utoipa::PartialSchema for CountryCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let mut codes: Vec<&str> = rust_iso3166::ALL.iter().map(|c| c.alpha2).collect();
+        codes.sort_unstable();
+        code_schema("An ISO 3166-1 alpha-2 country code", codes)
+    }
+}
+
+impl utoipa::ToSchema for CountryCode {}
+
+/// The ISO 3166-2 codes `region` filters take (schema only, as
+/// [`CountryCode`]).
+pub struct RegionCode;
+
+impl utoipa::PartialSchema for RegionCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let mut codes: Vec<&str> = rust_iso3166::iso3166_2::SUBDIVISION_MAP
+            .keys()
+            .copied()
+            .collect();
+        codes.sort_unstable();
+        code_schema("An ISO 3166-2 subdivision code", codes)
+    }
+}
+
+impl utoipa::ToSchema for RegionCode {}
+
+fn code_schema(
+    what: &str,
+    codes: Vec<&str>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(what))
+        .enum_values(Some(codes))
+        .into()
+}
+
 /// An ISO 3166-1 alpha-2 country code.
 pub fn country(name: &str, raw: Option<&str>) -> Result<Option<(Facet, String)>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };

@@ -68,6 +68,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], fields_doc: &str) -> Result
             }
         }
     }
+    if bytes.trim_ascii_start().starts_with(b"[") {
+        return Err(ApiError::bad_body("the body must be a JSON object"));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();

@@ -151,8 +151,9 @@ pub struct Patient {
         required(message = "is required"),
         length(min = 1, max = 200, message = "must be 1 to 200 characters")
     )]
-    #[schema(min_length = 1, max_length = 200, example = "Zoë Müller-Øvergård")]
+    #[schema(value_type = String, min_length = 1, max_length = 200, example = "Zoë Müller-Øvergård")]
     pub name: Option<String>,
+    /// From 1900-01-01 to today.
     #[validate(custom(function = "past_date"))]
     #[schema(format = Date, example = "1968-04-02")]
     pub date_of_birth: Option<String>,
@@ -188,6 +189,7 @@ pub struct Diagnosis {
     #[validate(length(max = 120, message = "must be at most 120 characters"))]
     #[schema(max_length = 120, example = "uterus")]
     pub primary_site: Option<String>,
+    /// From 1900-01-01 to today.
     #[validate(custom(function = "past_date"))]
     #[schema(format = Date)]
     pub diagnosed_on: Option<String>,

@@ -18,6 +18,7 @@ pub struct ConsultationQuestionsRequest {
     #[validate(length(max = 120, message = "must be at most 120 characters"))]
     #[schema(max_length = 120, example = "leiomyosarcoma")]
     pub subtype: Option<String>,
+    /// From today to two years ahead.
     #[validate(custom(function = "upcoming_date"))]
     #[schema(format = Date)]
     pub appointment_date: Option<String>,

@@ -22,14 +22,16 @@ choice!(
 #[serde(deny_unknown_fields)]
 pub struct InsurerAppealRequest {
     #[validate(required(message = "is required"), nested)]
+    #[schema(value_type = Patient)]
     pub patient: Option<Patient>,
     #[validate(required(message = "is required"), nested)]
+    #[schema(value_type = Diagnosis)]
     pub diagnosis: Option<Diagnosis>,
     #[validate(
         required(message = "is required"),
         length(min = 1, max = 200, message = "must be 1 to 200 characters")
     )]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
     pub insurer_name: Option<String>,
     #[validate(length(max = 400, message = "must be at most 400 characters"))]
     #[schema(max_length = 400)]
@@ -38,7 +40,7 @@ pub struct InsurerAppealRequest {
         required(message = "is required"),
         length(min = 1, max = 60, message = "must be 1 to 60 characters")
     )]
-    #[schema(min_length = 1, max_length = 60)]
+    #[schema(value_type = String, min_length = 1, max_length = 60)]
     pub member_id: Option<String>,
     #[validate(length(max = 120, message = "must be at most 120 characters"))]
     #[schema(max_length = 120)]
@@ -53,6 +55,7 @@ pub struct InsurerAppealRequest {
     #[validate(length(max = 1500, message = "must be at most 1500 characters"))]
     #[schema(max_length = 1500)]
     pub denial_reason: Option<String>,
+    /// From 1900-01-01 to today.
     #[validate(custom(function = "past_date"))]
     #[schema(format = Date)]
     pub denial_date: Option<String>,
@@ -74,7 +77,7 @@ pub struct InsurerAppealRequest {
         custom(function = "check_evidence_ids"),
         length(max = 12, message = "at most 12 entries")
     )]
-    #[schema(max_items = 12)]
+    #[schema(value_type = Option<Vec<crate::documents::evidence::EvidenceId>>, max_items = 12)]
     pub evidence: Option<Vec<String>>,
 }
 

@@ -23,13 +23,14 @@ pub struct TargetRef {
     /// Id of a published centre (see /v1/centres).
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
     #[schema(
+        min_length = 1,
         max_length = 100,
         example = "sarcoma-center-the-university-of-texas-md-anderson-cancer"
     )]
     pub centre_id: Option<String>,
     /// Id of a published clinician (see /v1/clinicians).
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100)]
     pub clinician_id: Option<String>,
     /// Recipient name when not using the directory.
     #[validate(length(max = 200, message = "must be at most 200 characters"))]

@@ -14,6 +14,7 @@ use crate::documents::model::Document;
 #[serde(deny_unknown_fields)]
 pub struct PathologyRecordsRequest {
     #[validate(required(message = "is required"), nested)]
+    #[schema(value_type = Patient)]
     pub patient: Option<Patient>,
     #[validate(nested)]
     pub diagnosis: Option<Diagnosis>,
@@ -22,7 +23,7 @@ pub struct PathologyRecordsRequest {
         required(message = "is required"),
         length(min = 1, max = 200, message = "must be 1 to 200 characters")
     )]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
     pub pathology_department: Option<String>,
     #[validate(length(max = 400, message = "must be at most 400 characters"))]
     #[schema(max_length = 400)]
@@ -38,6 +39,7 @@ pub struct PathologyRecordsRequest {
     pub target: TargetRef,
     /// Ask that tissue from an upcoming operation be flash-frozen and stored.
     pub flash_freeze: Option<bool>,
+    /// From today to two years ahead.
     #[validate(custom(function = "upcoming_date"))]
     #[schema(format = Date)]
     pub upcoming_surgery_date: Option<String>,

@@ -26,6 +26,7 @@ pub fn check_asks(codes: &[String]) -> Result<(), validator::ValidationError> {
 #[serde(deny_unknown_fields)]
 pub struct ReferralRequest {
     #[validate(required(message = "is required"), nested)]
+    #[schema(value_type = Patient)]
     pub patient: Option<Patient>,
     #[validate(nested)]
     pub diagnosis: Option<Diagnosis>,
@@ -34,7 +35,7 @@ pub struct ReferralRequest {
         required(message = "is required"),
         length(min = 1, max = 200, message = "must be 1 to 200 characters")
     )]
-    #[schema(min_length = 1, max_length = 200, example = "Dr A. Example")]
+    #[schema(value_type = String, min_length = 1, max_length = 200, example = "Dr A. Example")]
     pub doctor_name: Option<String>,
     #[validate(length(max = 400, message = "must be at most 400 characters"))]
     #[schema(max_length = 400)]
@@ -54,7 +55,7 @@ pub struct ReferralRequest {
         custom(function = "check_evidence_ids"),
         length(max = 12, message = "at most 12 entries")
     )]
-    #[schema(max_items = 12)]
+    #[schema(value_type = Option<Vec<crate::documents::evidence::EvidenceId>>, max_items = 12)]
     pub evidence: Option<Vec<String>>,
 }
 

@@ -12,8 +12,10 @@ use crate::documents::model::Document;
 #[serde(deny_unknown_fields)]
 pub struct SecondOpinionRequest {
     #[validate(required(message = "is required"), nested)]
+    #[schema(value_type = Patient)]
     pub patient: Option<Patient>,
     #[validate(required(message = "is required"), nested)]
+    #[schema(value_type = Diagnosis)]
     pub diagnosis: Option<Diagnosis>,
     #[validate(nested)]
     #[serde(default)]
@@ -34,7 +36,7 @@ pub struct SecondOpinionRequest {
         custom(function = "check_evidence_ids"),
         length(max = 12, message = "at most 12 entries")
     )]
-    #[schema(max_items = 12)]
+    #[schema(value_type = Option<Vec<crate::documents::evidence::EvidenceId>>, max_items = 12)]
     pub evidence: Option<Vec<String>>,
 }
 

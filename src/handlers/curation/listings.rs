@@ -145,7 +145,7 @@ macro_rules! verification_endpoint {
             tag = "curation",
             params(
                 ("id" = String, Path),
-                ("If-Match" = String, Header, description = "The listing's ETag from GET /v1/curation/...")
+                ("If-Match" = String, Header, description = "The listing's ETag from GET /v1/curation/...", pattern = "^\"r[0-9]{1,18}\"$")
             ),
             request_body(content = NewVerification, description = "At most 256 KiB", content_type = "application/json"),
             security(("bearer" = [])),

@@ -30,7 +30,7 @@ struct AfterId {
 #[utoipa::path(
     tag = "curation",
     request_body(content = NewProposal, description = "At most 256 KiB", content_type = "application/json"),
-    params(("If-Match" = Option<String>, Header, description = "The entity's ETag (not for create)")),
+    params(("If-Match" = Option<String>, Header, nullable = false, description = "The entity's ETag (not for create)", pattern = "^\"r[0-9]{1,18}\"$")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Proposed; Location names it, ETag is its version", body = ProposalView),
@@ -238,7 +238,7 @@ async fn decide(
     tag = "curation",
     params(
         ("id" = i64, Path, description = "Proposal id"),
-        ("If-Match" = String, Header, description = "The proposal's ETag"),
+        ("If-Match" = String, Header, description = "The proposal's ETag", pattern = "^\"r[0-9]{1,18}\"$"),
     ),
     request_body(content = Decision, description = "Optional: a note for the record; at most 256 KiB", content_type = "application/json"),
     security(("bearer" = [])),
@@ -275,14 +275,25 @@ pub async fn approve_proposal(
     .await
 }
 
+/// The body of a rejection: a [`Decision`] whose reason is required
+/// (schema only; the handler reads a `Decision`).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Rejection {
+    /// Why the proposal is rejected, for its author and the audit trail.
+    #[schema(min_length = 1, max_length = 2000)]
+    reason: String,
+}
+
 /// Reject a proposal with a reason (`{"reason": ...}`); needs `If-Match`.
 #[utoipa::path(
     tag = "curation",
     params(
         ("id" = i64, Path, description = "Proposal id"),
-        ("If-Match" = String, Header, description = "The proposal's ETag"),
+        ("If-Match" = String, Header, description = "The proposal's ETag", pattern = "^\"r[0-9]{1,18}\"$"),
     ),
-    request_body(content = Decision, description = "At most 256 KiB", content_type = "application/json"),
+    request_body(content = Rejection, description = "At most 256 KiB", content_type = "application/json"),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Rejected", body = ProposalView),
@@ -325,7 +336,7 @@ pub async fn reject_proposal(
     tag = "curation",
     params(
         ("id" = i64, Path, description = "Proposal id"),
-        ("If-Match" = String, Header, description = "The proposal's ETag"),
+        ("If-Match" = String, Header, description = "The proposal's ETag", pattern = "^\"r[0-9]{1,18}\"$"),
     ),
     security(("bearer" = [])),
     responses(

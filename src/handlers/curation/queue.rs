@@ -21,7 +21,7 @@ pub struct QueueParams {
     #[param(value_type = Option<QueueReason>)]
     reason: Option<String>,
     /// Only centres or only clinicians.
-    #[param(value_type = Option<EntityKind>)]
+    #[param(value_type = Option<crate::directory::model::SubjectKind>)]
     kind: Option<String>,
     /// Page size (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]

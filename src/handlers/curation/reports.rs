@@ -19,8 +19,10 @@ use crate::http::ratelimit::client_address;
 use crate::http::{body, pagination, params};
 use crate::state::AppState;
 
-/// Reports are short; a small body limit keeps abuse cheap to refuse.
-const MAX_REPORT_BYTES: usize = 8 * 1024;
+/// Reports are short; a small body limit keeps abuse cheap to refuse,
+/// yet holds the longest valid text (2000 characters, each up to 12 bytes
+/// as a JSON escape pair).
+const MAX_REPORT_BYTES: usize = 32 * 1024;
 
 async fn report(
     req: HttpRequest,
@@ -62,7 +64,7 @@ macro_rules! report_endpoint {
         #[utoipa::path(
             tag = $segment,
             params(("id" = String, Path)),
-            request_body(content = NewReport, description = "At most 8 KiB", content_type = "application/json"),
+            request_body(content = NewReport, description = "At most 32 KiB", content_type = "application/json"),
             responses(
                 (status = 202, description = "Received; reviewers will look at it", body = ReportReceipt),
                 problems::JsonBody,
@@ -154,7 +156,7 @@ pub async fn list_reports(
 #[utoipa::path(
     tag = "curation",
     params(("id" = i64, Path)),
-    request_body(content = Resolution, description = "At most 8 KiB", content_type = "application/json"),
+    request_body(content = Resolution, description = "At most 32 KiB", content_type = "application/json"),
     security(("bearer" = [])),
     responses(
         (status = 200, body = ReportView),

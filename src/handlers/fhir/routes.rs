@@ -93,6 +93,7 @@ impl Invalid {
 /// The server's CapabilityStatement.
 #[utoipa::path(tag = "fhir", responses(
         (status = 200, description = "FHIR R4 CapabilityStatement", content_type = "application/fhir+json", body = Object),
+        (status = 400, description = "OperationOutcome: parameters given", content_type = "application/fhir+json", body = Object),
     ))]
 #[get("/metadata")]
 pub async fn metadata(req: HttpRequest) -> HttpResponse {
@@ -140,7 +141,7 @@ pub async fn metadata(req: HttpRequest) -> HttpResponse {
 
 /// Read one resource by id.
 #[utoipa::path(tag = "fhir",
-    params(("type" = String, Path, description = "Organization, Location, HealthcareService, Practitioner or PractitionerRole"), ("id" = String, Path)),
+    params(("type" = String, Path, description = "Organization, Location, HealthcareService, Practitioner or PractitionerRole (any other type: 404)"), ("id" = String, Path)),
     responses(
         (status = 200, description = "The resource", content_type = "application/fhir+json", body = Object),
         (status = 400, description = "OperationOutcome: parameters given", content_type = "application/fhir+json", body = Object),
@@ -197,10 +198,11 @@ pub async fn read(
 /// Search one resource type; the answer is a `searchset` Bundle with a
 /// `next` link while there are more pages.
 #[utoipa::path(tag = "fhir",
-    params(("type" = String, Path, description = "Organization, Location, HealthcareService, Practitioner or PractitionerRole")),
+    params(("type" = String, Path, description = "Organization, Location, HealthcareService, Practitioner or PractitionerRole (any other type: 404)")),
     responses(
         (status = 200, description = "Bundle of type searchset", content_type = "application/fhir+json", body = Object),
         (status = 400, description = "OperationOutcome naming an unsupported or malformed parameter", content_type = "application/fhir+json", body = Object),
+        (status = 404, description = "OperationOutcome: the resource type is not supported", content_type = "application/fhir+json", body = Object),
     ))]
 #[get("/{type}")]
 pub async fn search(
