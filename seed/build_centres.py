@@ -32,8 +32,10 @@ import pycountry
 PROGRAMMES = {
     "adult soft tissue": ["adult", "soft_tissue"],
     "soft tissue": ["soft_tissue"],
+    "soft_tissue": ["soft_tissue"],
     "bone": ["bone"],
     "pediatric": ["paediatric"],
+    "paediatric": ["paediatric"],
     "adult": ["adult"],
     "gist": ["gist"],
     "retroperitoneal": ["retroperitoneal"],
