@@ -195,7 +195,8 @@ both_backends!(
     first_start_seeds_and_loading_again_changes_nothing,
     seeded_centres_near_houston,
     a_new_seed_merges_without_losing_curators_work,
-    weaker_evidence_notes_are_public
+    weaker_evidence_notes_are_public,
+    start_up_loads_the_builtin_seed_only_where_it_belongs
 );
 
 /// The programme codes the build script maps each candidate spelling to.
@@ -715,4 +716,28 @@ async fn weaker_evidence_notes_are_public(b: Backend) {
         .find(|i| i["id"] == weak.id.as_str())
         .expect("listed");
     assert_eq!(item["notes"].as_str(), weak.notes.as_deref());
+}
+
+/// Start-up leaves alone a database filled only from other data (it never
+/// held a built-in listing), and loads into one that holds some.
+async fn start_up_loads_the_builtin_seed_only_where_it_belongs(b: Backend) {
+    let app = TestApp::spawn(b, Data::Fixtures).await;
+    let db = app.db.clone();
+    let due = tokio::task::spawn_blocking(move || {
+        seed::load_builtin_if_due(&mut db.get().unwrap()).unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(due, None, "fixtures only: nothing loaded");
+    let mut old = SeedDocument::parse(OLD_SEED).unwrap();
+    old.centres.truncate(1);
+    app.load(old).await;
+    let db = app.db.clone();
+    let due = tokio::task::spawn_blocking(move || {
+        seed::load_builtin_if_due(&mut db.get().unwrap()).unwrap()
+    })
+    .await
+    .unwrap()
+    .expect("a database holding a built-in listing is upgraded");
+    assert_eq!((due.centres, due.present), (256, 1));
 }
