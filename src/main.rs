@@ -122,10 +122,20 @@ async fn main() -> anyhow::Result<()> {
             db.migrate()?;
             let mut conn = db.get()?;
             let report = seed::load(&mut conn, &doc)?;
+            if file.is_none() {
+                seed::record_builtin_loaded(&mut conn)?;
+            }
             println!(
-                "added {} centres, {} clinicians, {} facts (existing listings untouched)",
-                report.centres, report.clinicians, report.facts
+                "added {} centres, {} clinicians, {} facts; {} already present (stored listings untouched, archived ones stay archived); {} skipped",
+                report.centres,
+                report.clinicians,
+                report.facts,
+                report.present,
+                report.skipped.len()
             );
+            for s in &report.skipped {
+                println!("skipped {s}");
+            }
         }
         Command::PurgeChanges { through } => {
             let position = changes::position(&through).ok_or_else(|| {

@@ -14,7 +14,6 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
 use crate::curation;
-use crate::directory::seed::{SeedDocument, BUILTIN_SEED};
 use crate::documents::schema::template_infos;
 use crate::http::caching::Freshness;
 use crate::http::cors::{self, CorsPolicy};
@@ -31,16 +30,25 @@ pub struct Application {
     server: Server,
 }
 
-/// Migrates, seeds a new database, and loads the directory.
+/// Migrates, loads the built-in seed when due (a new database, or a new
+/// built-in seed: only missing listings are added), and loads the directory.
 pub async fn prepare(db: &Database, seed_empty: bool) -> anyhow::Result<Snapshot> {
     let db2 = db.clone();
     db.run(move |conn| {
         db2.migrate()?;
-        if seed_empty && curation::seed::is_empty(conn)? {
-            let doc =
-                SeedDocument::parse(BUILTIN_SEED).map_err(crate::store::StoreError::Corrupt)?;
-            let report = curation::seed::load(conn, &doc)?;
-            log::info!("first start: seeded {} centres", report.centres);
+        if seed_empty {
+            if let Some(r) = curation::seed::load_builtin_if_due(conn)? {
+                log::info!(
+                    "built-in seed loaded: added {} centres, {} already present, {} skipped{}",
+                    r.centres,
+                    r.present,
+                    r.skipped.len(),
+                    r.skipped
+                        .iter()
+                        .map(|s| format!("; {s}"))
+                        .collect::<String>()
+                );
+            }
         }
         crate::criteria::store::ensure_builtin(conn)?;
         let backfilled = curation::audit::backfill(conn, &crate::store::now_text())?;

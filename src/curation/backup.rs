@@ -208,6 +208,9 @@ pub fn import(conn: &mut DbConnection, b: &Backup) -> Result<(), BackupError> {
         // Migrations and first start write these; the backup's replace them.
         diesel::delete(directory_state::table).execute(conn)?;
         diesel::delete(criteria_profiles::table).execute(conn)?;
+        // Which built-in seed was loaded is not part of a backup: the next
+        // start adds the built-in listings the restored data lacks.
+        diesel::delete(crate::store::schema::seed_state::table).execute(conn)?;
         insert_all!(conn, directory_state, b.directory_state);
         insert_all!(conn, criteria_profiles, b.criteria_profiles);
         insert_all!(conn, centres, b.centres);

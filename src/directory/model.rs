@@ -322,6 +322,11 @@ pub struct Centre {
     pub status: ListingStatus,
     pub verification: Verification,
     pub sources: Vec<Source>,
+    /// Public notes, worded as the sources were read: what the sources say
+    /// that the fields cannot hold, caveats such as weaker evidence (a news
+    /// report, a thesis, an old newsletter, a third-party copy, a
+    /// practice's own claim), and the institution's own figures, which are
+    /// its claims, not verified facts.
     pub notes: Option<String>,
 }
 

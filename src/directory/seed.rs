@@ -26,11 +26,34 @@ pub struct SeedDocument {
     pub facts: Vec<Fact>,
 }
 
+/// What one load did: the counts of listings and facts added, how many
+/// of the document's were already stored (whatever their status: a listing
+/// a curator archived stays archived and counts here), and the ones skipped,
+/// each with its reason.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SeedReport {
     pub centres: usize,
     pub clinicians: usize,
     pub facts: usize,
+    pub present: usize,
+    pub skipped: Vec<String>,
+}
+
+impl SeedReport {
+    /// Listings and facts added.
+    pub fn added(&self) -> usize {
+        self.centres + self.clinicians + self.facts
+    }
+}
+
+/// SHA-256 (hex) of the built-in seed's text: stored when the database
+/// loads it, so a new version's start-up knows whether to load it again.
+pub fn builtin_seed_hash() -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(BUILTIN_SEED.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl SeedDocument {

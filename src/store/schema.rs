@@ -92,6 +92,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    seed_state (id) {
+        id -> Integer,
+        builtin_sha256 -> Text,
+        loaded_at -> Text,
+    }
+}
+
 diesel::joinable!(affiliations -> centres (centre_id));
 diesel::joinable!(affiliations -> clinicians (clinician_id));
 diesel::allow_tables_to_appear_in_same_query!(

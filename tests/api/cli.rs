@@ -63,12 +63,13 @@ async fn migrate_then_seed_adds_only_what_is_missing(b: Backend) {
 
     let printed = cli_ok(&db.url, &["seed"]);
     assert!(
-        printed.contains("added 100 centres, 0 clinicians, 0 facts"),
+        printed.contains("added 257 centres, 0 clinicians, 0 facts; 0 already present"),
         "{printed}"
     );
     let printed = cli_ok(&db.url, &["seed"]);
     assert!(
-        printed.contains("added 0 centres, 0 clinicians, 0 facts"),
+        printed.contains("added 0 centres, 0 clinicians, 0 facts; 257 already present")
+            && printed.contains("0 skipped"),
         "a second seed adds nothing: {printed}"
     );
     let printed = cli_ok(&db.url, &["seed", "--file", FIXTURES_PATH]);
@@ -77,7 +78,7 @@ async fn migrate_then_seed_adds_only_what_is_missing(b: Backend) {
         "{printed}"
     );
     let backup = export(&db);
-    assert_eq!(count(&backup, "centres"), 110);
+    assert_eq!(count(&backup, "centres"), 267);
     assert_eq!(count(&backup, "clinicians"), 4);
     assert_eq!(count(&backup, "facts"), 2);
 
@@ -98,7 +99,7 @@ async fn migrate_then_seed_adds_only_what_is_missing(b: Backend) {
     std::fs::remove_file(&bad).ok();
     assert!(!out.status.success());
     assert!(!out.stderr.is_empty());
-    assert_eq!(count(&export(&db), "centres"), 110);
+    assert_eq!(count(&export(&db), "centres"), 267);
 }
 
 /// `create-account` prints a working token once; bad arguments are refused.
