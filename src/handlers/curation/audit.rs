@@ -31,10 +31,18 @@ pub struct AuditParams {
     /// With `entity_id`, one entity's trail.
     #[param(value_type = Option<EntityKind>)]
     kind: Option<String>,
-    #[param(min_length = 1)]
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+    )]
     entity_id: Option<String>,
     /// Changes this account proposed or approved.
-    #[param(min_length = 1)]
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+    )]
     account: Option<String>,
     /// Page size (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]

@@ -82,10 +82,18 @@ pub struct ProposalParams {
     status: Option<String>,
     #[param(value_type = Option<EntityKind>)]
     kind: Option<String>,
-    #[param(min_length = 1)]
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+    )]
     entity_id: Option<String>,
     /// An account id. Curators see only their own proposals.
-    #[param(min_length = 1)]
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+    )]
     proposed_by: Option<String>,
     /// Page size (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
