@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use serde_json::{json, Value};
 
 use super::{assert_whole, baseline};
@@ -12,6 +14,7 @@ use crate::both_backends;
 use crate::curation::proposal;
 use crate::helpers::{eventually, Backend, Data, ServerProcess, TestApp};
 use sarcoma_directory::curation::model::Role;
+use sarcoma_directory::store::DatabaseUrl;
 
 /// Listings the writers change; two writers share each, so some of their
 /// proposals lose races (412 or 409) as well.
@@ -107,6 +110,53 @@ async fn round(
     }
 }
 
+/// PostgreSQL sessions of the node to be killed carry this name.
+const NODE_SESSIONS: &str = "sarcoma_killed_node";
+
+/// The node's `DATABASE_URL`: on PostgreSQL, naming its sessions.
+fn tagged(url: &DatabaseUrl) -> DatabaseUrl {
+    match url {
+        DatabaseUrl::Sqlite { .. } => url.clone(),
+        DatabaseUrl::Postgres { url } => DatabaseUrl::Postgres {
+            url: format!("{url}?application_name={NODE_SESSIONS}"),
+        },
+    }
+}
+
+/// How many PostgreSQL sessions the node has (`None` on SQLite).
+fn node_sessions(url: &DatabaseUrl) -> Option<i64> {
+    let DatabaseUrl::Postgres { url } = url else {
+        return None;
+    };
+    let mut admin = PgConnection::establish(url).expect("connect");
+    let query = format!(
+        "(SELECT count(*) FROM pg_stat_activity WHERE application_name = '{NODE_SESSIONS}')"
+    );
+    Some(
+        diesel::select(diesel::dsl::sql::<BigInt>(&query))
+            .get_result(&mut admin)
+            .unwrap(),
+    )
+}
+
+/// Waits until nothing of the killed node can still commit. SQLite: its
+/// writes died with it. PostgreSQL: a COMMIT the node sent just before
+/// the kill is still carried out by its server session, which notices
+/// the closed connection only after it; so wait until its sessions end.
+async fn settled(url: &DatabaseUrl) {
+    eventually(
+        "the killed node's PostgreSQL sessions end",
+        Duration::from_secs(10),
+        || async {
+            match node_sessions(url) {
+                None | Some(0) => Ok(()),
+                Some(n) => Err(format!("{n} left")),
+            }
+        },
+    )
+    .await;
+}
+
 /// The real binary as its own process takes propose/approve rounds from
 /// four writers; once a dozen approvals are acknowledged it is killed with
 /// SIGKILL mid-load. Right after (before any restart could repair
@@ -118,7 +168,7 @@ async fn sigkill_under_write_load_loses_no_acknowledged_write(b: Backend) {
     let curator = app.account("Fake Curator", Role::Curator);
     let reviewer = app.account("Fake Reviewer", Role::Reviewer);
     let (base_version, base_approved) = baseline(&app.db);
-    let mut node = ServerProcess::start(&app.db_url, &[]).await;
+    let mut node = ServerProcess::start(&tagged(&app.db_url), &[]).await;
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
@@ -163,10 +213,14 @@ async fn sigkill_under_write_load_loses_no_acknowledged_write(b: Backend) {
         },
     )
     .await;
+    if let Some(n) = node_sessions(&app.db_url) {
+        assert!(n > 0, "the node's sessions are named {NODE_SESSIONS}");
+    }
     node.kill();
     for w in writers {
         w.await.expect("a writer failed");
     }
+    settled(&app.db_url).await;
     let acks = std::mem::take(&mut *acks.lock().unwrap());
     assert!(acks.approved.len() >= ACKED_BEFORE_KILL);
 
