@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::store::StoreError;
+use crate::store::{Outage, StoreError, RETRY_AFTER_SECS};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -333,6 +333,56 @@ impl ApiError {
         Self::unavailable(detail).with_header(header::RETRY_AFTER, seconds.to_string())
     }
 
+    /// 503 with `Retry-After`: the database is unreachable, busy, read-only
+    /// or its storage failed. The detail names what failed, never the
+    /// driver's text (hosts, users, file paths).
+    pub fn database_unavailable(detail: impl Into<String>, retry_after_secs: u64) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database-unavailable",
+            "Database unavailable",
+            detail.into(),
+        )
+        .with_header(header::RETRY_AFTER, retry_after_secs.to_string())
+    }
+
+    /// 507: the database's disk is full, so nothing could be stored.
+    pub fn insufficient_storage() -> Self {
+        Self::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "insufficient-storage",
+            "Insufficient storage",
+            "the database's disk is full: nothing was stored; try again once space is freed".into(),
+        )
+        .with_header(header::RETRY_AFTER, (RETRY_AFTER_SECS * 12).to_string())
+    }
+
+    /// The answer for a database outage (see [`Outage`]).
+    pub fn outage(outage: Outage) -> Self {
+        let nothing = "nothing was changed";
+        match outage {
+            Outage::Unreachable => Self::database_unavailable(
+                format!(
+                    "the database is not reachable; {nothing}, try again in {RETRY_AFTER_SECS} s"
+                ),
+                RETRY_AFTER_SECS,
+            ),
+            Outage::Busy => Self::database_unavailable(
+                format!("the database is busy with other writes; {nothing}, try again in 1 s"),
+                1,
+            ),
+            Outage::ReadOnly => Self::database_unavailable(
+                format!("the database is read-only at the moment and takes no changes; {nothing}"),
+                RETRY_AFTER_SECS * 6,
+            ),
+            Outage::Storage => Self::database_unavailable(
+                format!("the database's storage failed to read or write; {nothing}"),
+                RETRY_AFTER_SECS * 6,
+            ),
+            Outage::Full => Self::insufficient_storage(),
+        }
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         log::error!("internal error: {cause}");
         Self::new(
@@ -374,11 +424,17 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A database outage (unreachable, busy, read-only, full disk, failed
+/// storage) is a 503 with `Retry-After` or a 507, logged with its cause as
+/// a warning; any other store error is ours, a 500.
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Pool(_) => ApiError::unavailable("the database is not reachable"),
-            other => ApiError::internal(other),
+        match e.outage() {
+            Some(outage) => {
+                log::warn!("database outage ({outage:?}): {e}");
+                ApiError::outage(outage)
+            }
+            None => ApiError::internal(e),
         }
     }
 }

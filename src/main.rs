@@ -230,36 +230,24 @@ enum Existing {
 /// Opens the database a command works on and says which it is (on
 /// stderr, so output such as an export stays clean).
 fn open(url: &DatabaseUrl, existing: Existing) -> anyhow::Result<Database> {
-    match url {
-        DatabaseUrl::Sqlite { path } => {
-            let shown = std::path::absolute(path).map_or(path.clone(), |p| p.display().to_string());
-            if existing == Existing::Required && !std::path::Path::new(path).exists() {
-                anyhow::bail!(
-                    "no database at {shown}: set DATABASE_URL to the server's database \
-                     (the server creates sarcoma-directory.sqlite3 in the directory it starts in)"
-                );
-            }
-            eprintln!("database: SQLite file {shown}");
-        }
-        DatabaseUrl::Postgres { url } => {
-            eprintln!("database: PostgreSQL {}", without_password(url))
-        }
-    }
-    Ok(Database::connect_for_command(url)?)
-}
-
-/// `postgres://user:secret@host/db` as `postgres://user:***@host/db`.
-fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    // An absolute path, so a file in an unexpected directory is obvious.
+    let shown = match url {
+        DatabaseUrl::Sqlite { path } => DatabaseUrl::Sqlite {
+            path: std::path::absolute(path).map_or(path.clone(), |p| p.display().to_string()),
+        },
+        other => other.clone(),
     };
-    match rest.split_once('@') {
-        Some((user_info, host)) if user_info.contains(':') => {
-            let user = user_info.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:***@{host}")
+    if let DatabaseUrl::Sqlite { path } = url {
+        if existing == Existing::Required && !std::path::Path::new(path).exists() {
+            anyhow::bail!(
+                "no database at {}: set DATABASE_URL to the server's database \
+                 (the server creates sarcoma-directory.sqlite3 in the directory it starts in)",
+                shown.describe()
+            );
         }
-        _ => url.to_owned(),
     }
+    eprintln!("database: {}", shown.describe());
+    Ok(Database::connect_for_command(url)?)
 }
 
 /// A file's text, or an error naming it.

@@ -157,3 +157,17 @@ problem_set! {
         ),
     }
 }
+
+problem_set! {
+    /// Operations that use the database (public reads do not).
+    Storage {
+        "503" => problem(
+            "The database is unreachable, busy, read-only or failing: nothing was changed; wait as Retry-After says",
+            &[("Retry-After", "Seconds to wait")],
+        ),
+        "507" => problem(
+            "The database's disk is full: nothing was stored",
+            &[("Retry-After", "Seconds to wait")],
+        ),
+    }
+}

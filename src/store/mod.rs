@@ -13,6 +13,7 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -69,6 +70,57 @@ impl DatabaseUrl {
     }
 }
 
+/// How long a request waits for a pooled connection before it answers
+/// 503: short, so an unreachable database fails requests in about 2 s
+/// instead of holding them (and their clients) for long.
+pub const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long the readiness check waits for a connection and its answer:
+/// `/readyz` must say 503 within a second of the database going away.
+pub const READY_TIMEOUT: Duration = Duration::from_millis(800);
+
+/// libpq's `connect_timeout` (seconds) unless the URL sets one: a host that
+/// drops packets holds a pool thread that long, not the OS's minutes.
+const PG_CONNECT_TIMEOUT_SECS: u32 = 5;
+
+/// What to tell a client to wait, in seconds, before retrying a request
+/// that failed because the database was unavailable.
+pub const RETRY_AFTER_SECS: u64 = 5;
+
+impl DatabaseUrl {
+    /// Names the database for the operator's log: the SQLite file, or the
+    /// PostgreSQL database with its host and port (never the user or the
+    /// password of the URL).
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite { path } => format!("the SQLite database file {path:?}"),
+            Self::Postgres { url } => {
+                let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+                let rest = rest.split(['?', '#']).next().unwrap_or_default();
+                // Drop the user and password first: a password may hold '/'.
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+                let (host, name) = rest.split_once('/').unwrap_or((rest, ""));
+                let host = if host.is_empty() {
+                    "the default host"
+                } else {
+                    host
+                };
+                let name = if name.is_empty() { "(default)" } else { name };
+                format!("the PostgreSQL database {name:?} on {host}")
+            }
+        }
+    }
+}
+
+/// `url` with libpq's `connect_timeout` added unless it sets one.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={PG_CONNECT_TIMEOUT_SECS}")
+}
+
 pub struct ConnectionManager {
     url: DatabaseUrl,
 }
@@ -79,7 +131,7 @@ impl ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
-            DatabaseUrl::Postgres { url } => PgConnection::establish(url)
+            DatabaseUrl::Postgres { url } => PgConnection::establish(&with_connect_timeout(url))
                 .map(DbConnection::Pg)
                 .map_err(r2d2::Error::ConnectionError),
             DatabaseUrl::Sqlite { path } => {
@@ -100,12 +152,17 @@ impl ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        use diesel::r2d2::R2D2Connection;
+        conn.ping().map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        std::thread::panicking()
+    /// A connection whose transaction could not be finished (a commit that
+    /// failed on a full disk, a connection cut mid-transaction) is closed
+    /// rather than handed to the next request, which would otherwise fail
+    /// on it however healthy the database is again.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken()
     }
 }
 
@@ -116,6 +173,11 @@ pub type PooledConn = PooledConnection<ConnectionManager>;
 pub enum StoreError {
     #[error("database unavailable: {0}")]
     Pool(#[from] r2d2::PoolError),
+    /// The first connection failed: the message names the database.
+    #[error("cannot connect to {database}: {cause}")]
+    Connect { database: String, cause: String },
+    #[error("the database did not answer within {0:?}")]
+    Timeout(Duration),
     #[error("database error: {0}")]
     Query(#[from] diesel::result::Error),
     #[error("migration failed: {0}")]
@@ -126,6 +188,70 @@ pub enum StoreError {
     Blocking(String),
 }
 
+/// Why the database could not do what was asked when the fault is the
+/// database's availability or its storage, not the request or our code:
+/// such errors are answered 503 or 507, never 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// No connection (refused, cut, timed out, or the pool is exhausted).
+    Unreachable,
+    /// Another writer holds the database's lock for too long (SQLite).
+    Busy,
+    /// The database takes no writes: a read-only SQLite file or
+    /// PostgreSQL in read-only mode (a standby, a read-only database).
+    ReadOnly,
+    /// The disk is full (SQLITE_FULL; PostgreSQL's "No space left").
+    Full,
+    /// Its storage failed a read or write (SQLITE_IOERR, SQLITE_CANTOPEN).
+    Storage,
+}
+
+impl StoreError {
+    /// The outage this error reports, if it reports one.
+    pub fn outage(&self) -> Option<Outage> {
+        match self {
+            Self::Pool(_) | Self::Connect { .. } | Self::Timeout(_) => Some(Outage::Unreachable),
+            Self::Query(e) => diesel_outage(e),
+            Self::Migration(_) | Self::Corrupt(_) | Self::Blocking(_) => None,
+        }
+    }
+}
+
+/// Classifies a driver error. Diesel maps PostgreSQL's connection and
+/// read-only SQLSTATEs to kinds; SQLite's result codes reach us only as
+/// their fixed English text (`sqlite3_errstr`), so those are matched on it.
+fn diesel_outage(e: &DieselError) -> Option<Outage> {
+    match e {
+        DieselError::DatabaseError(kind, info) => match kind {
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                Some(Outage::Unreachable)
+            }
+            DatabaseErrorKind::ReadOnlyTransaction => Some(Outage::ReadOnly),
+            _ => {
+                let message = info.message();
+                let has = |needle: &str| message.contains(needle);
+                if has("database or disk is full") || has("No space left on device") {
+                    Some(Outage::Full)
+                } else if has("attempt to write a readonly database")
+                    || has("in a read-only transaction")
+                {
+                    Some(Outage::ReadOnly)
+                } else if has("database is locked") || has("database table is locked") {
+                    Some(Outage::Busy)
+                } else if has("disk I/O error") || has("unable to open database file") {
+                    Some(Outage::Storage)
+                } else {
+                    None
+                }
+            }
+        },
+        // A commit that failed and whose rollback failed too: what matters
+        // is why the commit failed.
+        DieselError::RollbackErrorOnCommit { commit_error, .. } => diesel_outage(commit_error),
+        _ => None,
+    }
+}
+
 /// The pool and what it connects to; cheap to clone.
 #[derive(Clone)]
 pub struct Database {
@@ -134,16 +260,20 @@ pub struct Database {
 }
 
 impl Database {
+    /// The server's pool. Fails at once, naming the database, when the
+    /// first connection fails (a missing database, a wrong host), rather
+    /// than retrying until the pool gives up.
     pub fn connect(url: &DatabaseUrl) -> Result<Self, StoreError> {
         let size = match url {
             DatabaseUrl::Sqlite { .. } => 8,
             DatabaseUrl::Postgres { .. } => 10,
         };
+        let manager = first_connection(url)?;
         let pool = Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
-            .build(ConnectionManager { url: url.clone() })?;
+            .connection_timeout(CHECKOUT_TIMEOUT)
+            .build(manager)?;
         Ok(Self {
             pool,
             url: url.clone(),
@@ -155,11 +285,12 @@ impl Database {
     /// pool thread is still connecting (TLS included) while the process
     /// exits.
     pub fn connect_for_command(url: &DatabaseUrl) -> Result<Self, StoreError> {
+        let manager = first_connection(url)?;
         let pool = Pool::builder()
             .max_size(2)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
-            .build(ConnectionManager { url: url.clone() })?;
+            .build(manager)?;
         Ok(Self {
             pool,
             url: url.clone(),
@@ -233,6 +364,42 @@ impl Database {
         self.get()?.batch_execute("SELECT 1")?;
         Ok(())
     }
+
+    /// The readiness check: a connection and its answer to `SELECT 1`
+    /// within [`READY_TIMEOUT`], or an error. It waits for the pool
+    /// [`READY_TIMEOUT`] at most, not [`CHECKOUT_TIMEOUT`], and the answer
+    /// is not waited for longer either (a connection that hangs is left to
+    /// finish on its blocking thread).
+    pub async fn check_ready(&self) -> Result<(), StoreError> {
+        let pool = self.pool.clone();
+        let check = actix_web::web::block(move || -> Result<(), StoreError> {
+            pool.get_timeout(READY_TIMEOUT)?.batch_execute("SELECT 1")?;
+            Ok(())
+        });
+        match actix_web::rt::time::timeout(READY_TIMEOUT, check).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(StoreError::Blocking(e.to_string())),
+            Err(_) => Err(StoreError::Timeout(READY_TIMEOUT)),
+        }
+    }
+}
+
+/// Opens one connection to `url` and drops it: the check that the
+/// database exists and answers, before a pool would retry in the
+/// background for its whole timeout.
+fn first_connection(url: &DatabaseUrl) -> Result<ConnectionManager, StoreError> {
+    let manager = ConnectionManager { url: url.clone() };
+    if let Err(e) = manager.connect() {
+        let cause = match e {
+            r2d2::Error::ConnectionError(e) => e.to_string(),
+            r2d2::Error::QueryError(e) => e.to_string(),
+        };
+        return Err(StoreError::Connect {
+            database: url.describe(),
+            cause: cause.trim().to_owned(),
+        });
+    }
+    Ok(manager)
 }
 
 /// The current time as stored: RFC 3339 in UTC to the second, so that
@@ -291,4 +458,103 @@ pub fn record_change(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pg(url: &str) -> DatabaseUrl {
+        DatabaseUrl::Postgres { url: url.into() }
+    }
+
+    #[test]
+    fn describe_names_the_database_and_never_the_password() {
+        let d = pg("postgres://app:s3cr/et@db.example:5433/directory?sslmode=require").describe();
+        assert_eq!(
+            d,
+            "the PostgreSQL database \"directory\" on db.example:5433"
+        );
+        assert_eq!(
+            DatabaseUrl::Sqlite {
+                path: "data/x.sqlite3".into()
+            }
+            .describe(),
+            "the SQLite database file \"data/x.sqlite3\""
+        );
+    }
+
+    #[test]
+    fn connect_timeout_is_added_unless_set() {
+        assert_eq!(
+            with_connect_timeout("postgres://h/db"),
+            "postgres://h/db?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?sslmode=disable"),
+            "postgres://h/db?sslmode=disable&connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?connect_timeout=1"),
+            "postgres://h/db?connect_timeout=1"
+        );
+    }
+
+    fn db_error(kind: DatabaseErrorKind, message: &str) -> StoreError {
+        StoreError::Query(DieselError::DatabaseError(
+            kind,
+            Box::new(message.to_owned()),
+        ))
+    }
+
+    #[test]
+    fn outages_are_told_from_other_errors() {
+        use DatabaseErrorKind::*;
+        let cases = [
+            (
+                db_error(ClosedConnection, "server closed"),
+                Some(Outage::Unreachable),
+            ),
+            (
+                db_error(UnableToSendCommand, "no connection"),
+                Some(Outage::Unreachable),
+            ),
+            (
+                db_error(ReadOnlyTransaction, "cannot execute UPDATE"),
+                Some(Outage::ReadOnly),
+            ),
+            (
+                db_error(Unknown, "database or disk is full"),
+                Some(Outage::Full),
+            ),
+            (
+                db_error(Unknown, "could not extend file: No space left on device"),
+                Some(Outage::Full),
+            ),
+            (
+                db_error(Unknown, "attempt to write a readonly database"),
+                Some(Outage::ReadOnly),
+            ),
+            (db_error(Unknown, "database is locked"), Some(Outage::Busy)),
+            (db_error(Unknown, "disk I/O error"), Some(Outage::Storage)),
+            (db_error(Unknown, "no such table: centres"), None),
+            (StoreError::Query(DieselError::NotFound), None),
+            (StoreError::Corrupt("x".into()), None),
+            (
+                StoreError::Timeout(READY_TIMEOUT),
+                Some(Outage::Unreachable),
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error.outage(), expected, "{error}");
+        }
+        let commit = StoreError::Query(DieselError::RollbackErrorOnCommit {
+            rollback_error: Box::new(DieselError::NotInTransaction),
+            commit_error: Box::new(DieselError::DatabaseError(
+                Unknown,
+                Box::new("database or disk is full".to_owned()),
+            )),
+        });
+        assert_eq!(commit.outage(), Some(Outage::Full));
+    }
 }

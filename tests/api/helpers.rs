@@ -274,6 +274,12 @@ impl TestApp {
     /// As `spawn_peer_process`, with more environment variables.
     pub async fn spawn_peer_process_with(&self, env: &[(&str, &str)]) -> TestApp {
         let node = ServerProcess::start(&self.db_url, env).await;
+        self.adopt_peer(node).await
+    }
+
+    /// A node started by the test (see `ServerProcess`) over this app's
+    /// database, as a peer `TestApp`.
+    pub async fn adopt_peer(&self, node: ServerProcess) -> TestApp {
         let peer = TestApp {
             address: node.address.clone(),
             db_url: self.db_url.clone(),
@@ -293,6 +299,11 @@ impl TestApp {
     /// What a peer process logged so far (`None` for an in-process app).
     pub fn process_log(&self) -> Option<String> {
         self._process.as_ref().map(ServerProcess::log_text)
+    }
+
+    /// The peer's process (`None` for an in-process app).
+    pub fn process(&self) -> Option<&ServerProcess> {
+        self._process.as_ref()
     }
 
     /// Creates an account through the library (as the CLI does); its token.

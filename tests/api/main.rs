@@ -1,10 +1,12 @@
 //! Integration tests: each starts the real server on port 0 with its own
 //! fresh database and talks HTTP to it (or runs the real binary). The
 //! files mirror the features: directory reads, criteria, documents,
-//! curation (one file per feature), interop, FHIR, HTTP plumbing, the CLI
-//! and settings. Tests that touch the database run twice, on SQLite (a
+//! curation (one file per feature), interop, FHIR, HTTP plumbing, the CLI,
+//! settings, and faults (a killed server, a database that is cut off or
+//! refuses writes). Tests that touch the database run twice, on SQLite (a
 //! temporary file) and on PostgreSQL (a new database on the server named
-//! by `TEST_POSTGRES_URL`); the rest run once, in `once` modules.
+//! by `TEST_POSTGRES_URL`); the rest run once, in `once` modules
+//! (`faults::outage::pg_only` runs on PostgreSQL only).
 
 mod helpers;
 
@@ -17,6 +19,7 @@ mod criteria;
 mod curation;
 mod documents;
 mod errors;
+mod faults;
 mod fhir;
 mod geo;
 mod http;

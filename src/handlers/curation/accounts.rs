@@ -30,6 +30,7 @@ fn created<T: serde::Serialize>(location: String, body: &T) -> HttpResponse {
         (status = 200, body = AccountDetail),
         problems::Query,
         problems::ForCurators,
+        problems::Storage,
     )
 )]
 #[get("/curation/me")]
@@ -76,6 +77,7 @@ struct AfterAccount {
         (status = 200, body = AccountList, headers(("Link" = String, description = "RFC 8288 rel=\"next\" while there are more pages"))),
         problems::Query,
         problems::ForAdmins,
+        problems::Storage,
     )
 )]
 #[get("/curation/accounts")]
@@ -110,6 +112,7 @@ pub async fn list_accounts(
         (status = 201, description = "Created; the token is shown only now", body = AccountWithToken),
         problems::JsonBody,
         problems::ForAdmins,
+        problems::Storage,
     )
 )]
 #[post("/curation/accounts")]
@@ -153,6 +156,7 @@ pub async fn create_account(
         (status = 200, body = AccountDetail),
         problems::Query,
         problems::ForAdmins,
+        problems::Storage,
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -184,6 +188,7 @@ pub async fn get_account(
         (status = 200, body = AccountDetail),
         problems::JsonBody,
         problems::ForCurators,
+        problems::Storage,
         (status = 403, description = "Needs the admin role, or it is one's own account", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Nothing to change", body = Problem, content_type = "application/problem+json"),
@@ -227,6 +232,7 @@ pub async fn change_account(
         (status = 201, description = "Issued; the token is shown only now", body = NewToken),
         problems::JsonBody,
         problems::ForCurators,
+        problems::Storage,
         (status = 403, description = "Another account, and not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     )
@@ -281,6 +287,7 @@ pub async fn issue_token(
         (status = 204, description = "Revoked"),
         problems::Query,
         problems::ForCurators,
+        problems::Storage,
         (status = 403, description = "Another account's token, and not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Revoked already", body = Problem, content_type = "application/problem+json"),

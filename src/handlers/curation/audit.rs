@@ -61,6 +61,7 @@ pub struct AuditParams {
         problems::Query,
         problems::ForReviewers,
         problems::Query,
+        problems::Storage,
     )
 )]
 #[get("/curation/audit")]
@@ -141,6 +142,7 @@ async fn history(
         (status = 200, body = History, headers(("Link" = String, description = "RFC 8288 rel=\"next\" while there are more pages"))),
         problems::Query,
         problems::Query,
+        problems::Storage,
         (status = 404, description = "No published centre has this id", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -161,6 +163,7 @@ pub async fn centre_history(
         (status = 200, body = History, headers(("Link" = String, description = "RFC 8288 rel=\"next\" while there are more pages"))),
         problems::Query,
         problems::Query,
+        problems::Storage,
         (status = 404, description = "No published clinician has this id", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -60,6 +60,7 @@ macro_rules! stored_entity_endpoint {
                 (status = 200, body = StoredEntity, headers(("ETag" = String, description = "Send as If-Match when proposing a change"))),
                 problems::Query,
                 problems::ForCurators,
+                problems::Storage,
                 (status = 404, description = "Nothing stored with this id", body = Problem, content_type = "application/problem+json"),
             )
         )]
@@ -154,6 +155,7 @@ macro_rules! verification_endpoint {
                 problems::JsonBody,
                 problems::IfMatch,
                 problems::ForReviewers,
+                problems::Storage,
                 (status = 404, description = "Nothing stored with this id", body = Problem, content_type = "application/problem+json"),
             )
         )]

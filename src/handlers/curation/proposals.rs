@@ -37,6 +37,7 @@ struct AfterId {
         problems::JsonBody,
         problems::IfMatch,
         problems::ForCurators,
+        problems::Storage,
         (status = 404, description = "No such entity to change", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Creating an id already in use, or archiving what is archived", body = Problem, content_type = "application/problem+json"),
     )
@@ -111,6 +112,7 @@ pub struct ProposalParams {
         (status = 200, body = ProposalPage),
         problems::Query,
         problems::ForCurators,
+        problems::Storage,
         (status = 403, description = "A curator asked for others' proposals", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -169,6 +171,7 @@ fn proposal_id(raw: &str) -> Result<i64, ApiError> {
         (status = 200, body = ProposalView, headers(("ETag" = String, description = "The proposal's version"))),
         problems::Query,
         problems::ForCurators,
+        problems::Storage,
         (status = 403, description = "Another curator's proposal", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such proposal", body = Problem, content_type = "application/problem+json"),
     )
@@ -255,6 +258,7 @@ async fn decide(
         problems::JsonBody,
         problems::IfMatch,
         problems::ForCurators,
+        problems::Storage,
         (status = 403, description = "Needs the reviewer role, or it is one's own proposal", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such proposal", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Decided already, or the entity changed since it was proposed", body = Problem, content_type = "application/problem+json"),
@@ -308,6 +312,7 @@ pub struct Rejection {
         problems::JsonBody,
         problems::IfMatch,
         problems::ForReviewers,
+        problems::Storage,
         (status = 404, description = "No such proposal", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Decided already", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason given", body = Problem, content_type = "application/problem+json"),
@@ -352,6 +357,7 @@ pub async fn reject_proposal(
         problems::Query,
         problems::IfMatch,
         problems::ForCurators,
+        problems::Storage,
         (status = 403, description = "Not the author", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such proposal", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Decided already", body = Problem, content_type = "application/problem+json"),

@@ -48,6 +48,7 @@ struct QueuePosition {
         problems::Query,
         problems::ForReviewers,
         problems::Query,
+        problems::Storage,
     )
 )]
 #[get("/curation/queue")]

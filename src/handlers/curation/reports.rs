@@ -69,6 +69,7 @@ macro_rules! report_endpoint {
                 (status = 202, description = "Received; reviewers will look at it", body = ReportReceipt),
                 problems::JsonBody,
                 problems::RateLimited,
+                problems::Storage,
                 (status = 404, description = "No published listing has this id", body = Problem, content_type = "application/problem+json"),
             )
         )]
@@ -129,6 +130,7 @@ struct AfterId {
         (status = 200, body = ReportList, headers(("Link" = String, description = "RFC 8288 rel=\"next\" while there are more pages"))),
         problems::Query,
         problems::ForReviewers,
+        problems::Storage,
     )
 )]
 #[get("/curation/reports")]
@@ -162,6 +164,7 @@ pub async fn list_reports(
         (status = 200, body = ReportView),
         problems::JsonBody,
         problems::ForReviewers,
+        problems::Storage,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Resolved already", body = Problem, content_type = "application/problem+json"),
     )

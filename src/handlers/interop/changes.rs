@@ -85,6 +85,7 @@ pub struct ChangePage {
 #[utoipa::path(tag = "interop", params(ChangesParams), responses(
         (status = 200, body = ChangePage),
         problems::Query,
+        problems::Storage,
         (status = 410, description = "The cursor is older than the retained history; re-export", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/changes")]

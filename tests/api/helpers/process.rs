@@ -67,6 +67,19 @@ impl ServerProcess {
     /// settings otherwise (plus `env`), and waits until `/readyz` answers
     /// 200.
     pub async fn start(url: &DatabaseUrl, env: &[(&str, &str)]) -> ServerProcess {
+        Self::start_as(url, env, false).await
+    }
+
+    /// As `start`, with SIGXFSZ ignored (set by a shell that then execs
+    /// the binary; an ignored signal stays ignored across exec), so that a
+    /// file-size limit (`RLIMIT_FSIZE`, see `limit_file_size`) makes the
+    /// node's writes fail with EFBIG, as a full disk fails them with
+    /// ENOSPC, instead of killing it.
+    pub async fn start_ignoring_sigxfsz(url: &DatabaseUrl, env: &[(&str, &str)]) -> ServerProcess {
+        Self::start_as(url, env, true).await
+    }
+
+    async fn start_as(url: &DatabaseUrl, env: &[(&str, &str)], no_sigxfsz: bool) -> ServerProcess {
         let log = std::env::temp_dir().join(format!("sarcoma-node-{}.log", uuid::Uuid::new_v4()));
         let url = url_text(url);
         let mut base = vec![
@@ -76,7 +89,17 @@ impl ServerProcess {
             ("RUST_LOG", "info"),
         ];
         base.extend_from_slice(env);
-        let child = command(&base)
+        let mut cmd = command(&base);
+        if no_sigxfsz {
+            let program = cmd.get_program().to_owned();
+            cmd = Command::new("sh");
+            cmd.env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .envs(base.iter().copied())
+                .args(["-c", "trap '' XFSZ; exec \"$0\" \"$@\""])
+                .arg(program);
+        }
+        let child = cmd
             .arg("serve")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("a log file"))
@@ -124,6 +147,41 @@ impl ServerProcess {
     /// What the node logged so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The node's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the node with SIGKILL, as a crash or the OOM killer would: no
+    /// shutdown code runs, no buffer is flushed. Keeps its log.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL the node");
+        let status = self.child.wait().expect("the node is reaped");
+        assert!(!status.success(), "the node was killed: {status}");
+    }
+
+    /// Sets the node's file-size limit (`RLIMIT_FSIZE`, bytes; `None`: no
+    /// limit) while it runs, with util-linux's `prlimit`. Past the limit
+    /// every write() of the node to a regular file fails (EFBIG once
+    /// SIGXFSZ is ignored: start it with `start_ignoring_sigxfsz`); the
+    /// kernel applies it to root as to anyone.
+    pub fn limit_file_size(&self, bytes: Option<u64>) {
+        let value = bytes.map_or("unlimited".to_owned(), |b| b.to_string());
+        let out = Command::new("prlimit")
+            .args([
+                "--pid",
+                &self.pid().to_string(),
+                &format!("--fsize={value}:"),
+            ])
+            .output()
+            .expect("prlimit runs (util-linux)");
+        assert!(
+            out.status.success(),
+            "prlimit: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
