@@ -33,6 +33,9 @@ fn out_of_range_and_malformed_values_are_refused_with_a_clear_error() {
         ("REPORTS_PER_HOUR", "0", "from 1 to 10000"),
         ("REPORTS_PER_HOUR", "10001", "from 1 to 10000"),
         ("REPORTS_PER_HOUR", "ten", "from 1 to 10000"),
+        ("PDFS_PER_HOUR", "0", "from 1 to 100000"),
+        ("PDFS_PER_HOUR", "100001", "from 1 to 100000"),
+        ("PDFS_PER_HOUR", "many", "from 1 to 100000"),
         (
             "CORS_ALLOWED_ORIGINS",
             "app.example.org",
@@ -100,6 +103,8 @@ fn boundary_values_and_blank_variables_are_accepted() {
         ("WORKERS", "256"),
         ("REPORTS_PER_HOUR", "1"),
         ("REPORTS_PER_HOUR", "10000"),
+        ("PDFS_PER_HOUR", "1"),
+        ("PDFS_PER_HOUR", "100000"),
         ("CORS_ALLOWED_ORIGINS", "*"),
         (
             "CORS_ALLOWED_ORIGINS",
@@ -111,6 +116,7 @@ fn boundary_values_and_blank_variables_are_accepted() {
         ("REFRESH_INTERVAL_MS", "  "),
         ("WORKERS", ""),
         ("REPORTS_PER_HOUR", " "),
+        ("PDFS_PER_HOUR", ""),
         ("TRUSTED_PROXIES", ""),
     ];
     for (name, value) in cases {
