@@ -20,7 +20,7 @@ sources behind every listed fact.\n\nThe directory informs and helps patients as
 medical advice and it does not recommend a treatment. Listings marked `unverified` come from \
 public sources and have not yet been confirmed with the institution.\n\nErrors are RFC 9457 \
 `application/problem+json`; a 4xx names the parameter or field at fault. Unknown query \
-parameters are rejected, never ignored. Strings in JSON bodies may not contain NUL (U+0000).",
+parameters are rejected, never ignored. Strings in JSON bodies may not contain control characters other than tab, line feed and carriage return.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
         version = env!("CARGO_PKG_VERSION"),
     ),
