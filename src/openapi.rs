@@ -15,10 +15,10 @@ use crate::handlers::filters::{CountryCode, RegionCode};
 #[openapi(
     info(
         title = "Sarcoma centre directory",
-        description = "A curated directory of sarcoma centres and sarcoma oncologists, with the \
-sources behind every listed fact.\n\nThe directory informs and helps patients ask; it is not \
-medical advice and it does not recommend a treatment. Listings marked `unverified` come from \
-public sources and have not yet been confirmed with the institution.\n\nErrors are RFC 9457 \
+        description = "A directory of sarcoma centres and sarcoma oncologists compiled from \
+public sources: each listing carries the sources it rests on and stays `unverified` until a \
+reviewer confirms it with the institution.\n\nThe directory informs and helps patients ask; it is not \
+medical advice and it does not recommend a treatment.\n\nErrors are RFC 9457 \
 `application/problem+json`; a 4xx names the parameter or field at fault. Unknown query \
 parameters are rejected, never ignored. Strings in JSON bodies may not contain control characters other than tab, line feed and carriage return.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
