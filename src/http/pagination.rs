@@ -22,6 +22,21 @@ pub const DEFAULT_LIMIT: u32 = 20;
 /// The largest `limit` any list accepts.
 pub const MAX_LIMIT: u32 = 100;
 
+/// The position of a list ordered by a numeric row id (proposals, reports,
+/// the audit trail): the last id shown.
+#[derive(Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AfterId {
+    pub id: i64,
+}
+
+impl AfterId {
+    /// The id after which the page named by `cursor` starts (0: the first).
+    pub fn from_cursor(cursor: Option<&str>) -> Result<i64, ApiError> {
+        Ok(self::cursor::<AfterId>(cursor)?.map_or(0, |c| c.id))
+    }
+}
+
 /// The `limit` parameter: a whole number from 1 to [`MAX_LIMIT`].
 pub fn limit(raw: Option<&str>) -> Result<usize, ApiError> {
     params::bounded_int("limit", raw, DEFAULT_LIMIT, 1, MAX_LIMIT).map(|n| n as usize)

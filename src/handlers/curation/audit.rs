@@ -2,27 +2,17 @@
 //! history.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::curation::accounts::Caller;
 use crate::curation::audit::{self, AuditFilter};
 use crate::curation::model::*;
 use crate::error::{ApiError, Problem};
+use crate::http::pagination::AfterId;
 use crate::http::problems;
 use crate::http::{pagination, params};
 use crate::state::AppState;
-
-/// The position of a page of the trail: the last sequence number shown.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AfterSeq {
-    seq: i64,
-}
-
-fn after_seq(cursor: Option<&str>) -> Result<i64, ApiError> {
-    Ok(pagination::cursor::<AfterSeq>(cursor)?.map_or(0, |c| c.seq))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -82,12 +72,12 @@ pub async fn audit_log_page(
         account: params::text("account", p.account.as_deref(), 200)?.map(str::to_owned),
     };
     let limit = pagination::limit(p.limit.as_deref())?;
-    let after = after_seq(p.cursor.as_deref())?;
+    let after = AfterId::from_cursor(p.cursor.as_deref())?;
     let rows = state
         .db
         .run(move |conn| audit::page(conn, filter, after, limit))
         .await?;
-    let (items, next_cursor) = pagination::cut(rows, limit, |e| AfterSeq { seq: e.seq });
+    let (items, next_cursor) = pagination::cut(rows, limit, |e| AfterId { id: e.seq });
     Ok(pagination::private_page(&req, next_cursor.as_deref())
         .json(AuditPage { items, next_cursor }))
 }
@@ -112,7 +102,7 @@ async fn history(
 ) -> Result<HttpResponse, ApiError> {
     let p: HistoryParams = params::parse(req.query_string())?;
     let limit = pagination::limit(p.limit.as_deref())?;
-    let after = after_seq(p.cursor.as_deref())?;
+    let after = AfterId::from_cursor(p.cursor.as_deref())?;
     let published = match kind {
         EntityKind::Centre => state.snapshot().centre(&id).is_some(),
         _ => state.snapshot().clinician(&id).is_some(),
@@ -125,7 +115,7 @@ async fn history(
         .db
         .run(move |conn| audit::history(conn, kind, &listing, after, limit))
         .await?;
-    let (rows, next_cursor) = pagination::cut(rows, limit, |(seq, _)| AfterSeq { seq: *seq });
+    let (rows, next_cursor) = pagination::cut(rows, limit, |(seq, _)| AfterId { id: *seq });
     let items = rows.into_iter().map(|(_, entry)| entry).collect();
     Ok(pagination::page(req, next_cursor.as_deref()).json(History {
         id,

@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::curation::accounts::Caller;
@@ -13,16 +13,10 @@ use crate::curation::proposals::rules;
 use crate::error::{ApiError, Problem};
 use crate::handlers::curation::MAX_BODY_BYTES;
 use crate::http::etag::{self, versioned_json};
+use crate::http::pagination::AfterId;
 use crate::http::problems;
 use crate::http::{body, pagination, params};
 use crate::state::AppState;
-
-/// A page of proposals ends at this id.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AfterId {
-    id: i64,
-}
 
 /// Propose a change (create, update, archive or revert a centre,
 /// clinician or fact). Update, archive and revert need `If-Match` with the
@@ -145,7 +139,7 @@ pub async fn list_proposals(
         proposed_by,
     };
     let limit = pagination::limit(p.limit.as_deref())?;
-    let after = pagination::cursor::<AfterId>(p.cursor.as_deref())?.map_or(0, |c| c.id);
+    let after = AfterId::from_cursor(p.cursor.as_deref())?;
     let rows = state
         .db
         .run(move |conn| rows::page(conn, filter, after, limit))

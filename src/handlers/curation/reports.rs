@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::curation::accounts::Caller;
@@ -14,6 +14,7 @@ use crate::curation::model::*;
 use crate::curation::reports;
 use crate::error::{ApiError, Problem};
 use crate::http::etag::private_json;
+use crate::http::pagination::AfterId;
 use crate::http::problems;
 use crate::http::ratelimit::client_address;
 use crate::http::{body, pagination, params};
@@ -114,13 +115,6 @@ pub struct ReportParams {
     cursor: Option<String>,
 }
 
-/// A page of reports ends at this id.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AfterId {
-    id: i64,
-}
-
 /// Problem reports from the public (reviewers), oldest first.
 #[utoipa::path(
     tag = "curation",
@@ -144,7 +138,7 @@ pub async fn list_reports(
     let status = params::one_of::<ReportStatus>("status", p.status.as_deref())?
         .unwrap_or(ReportStatus::Open);
     let limit = pagination::limit(p.limit.as_deref())?;
-    let after = pagination::cursor::<AfterId>(p.cursor.as_deref())?.map_or(0, |c| c.id);
+    let after = AfterId::from_cursor(p.cursor.as_deref())?;
     let rows = state
         .db
         .run(move |conn| reports::page(conn, status, after, limit))
