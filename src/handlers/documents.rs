@@ -75,7 +75,7 @@ fn resolve_target(snapshot: &Snapshot, t: &TargetRef) -> Result<Option<Target>, 
             name: c.clinician.name.clone(),
             address,
             referral,
-            verified: verified_words(c.clinician.verification.last_verified),
+            verified: verified_words(&c.clinician.verification),
         }));
     }
     if let Some(id) = &t.centre_id {
@@ -86,7 +86,7 @@ fn resolve_target(snapshot: &Snapshot, t: &TargetRef) -> Result<Option<Target>, 
             name: c.centre.name.clone(),
             address: address_lines(&c.centre),
             referral: referral_lines(&c.centre),
-            verified: verified_words(c.centre.verification.last_verified),
+            verified: verified_words(&c.centre.verification),
         }));
     }
     Ok(None)

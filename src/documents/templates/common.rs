@@ -335,11 +335,55 @@ pub fn check_evidence_ids(ids: &[String]) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// The entries to cite: those the request picked (even unverified ones,
-/// the request's explicit choice), else verified entries for `claims`.
-pub fn cite(picked: &Option<Vec<String>>, claims: &[&str]) -> Vec<&'static Evidence> {
-    match picked {
+/// What a letter cites: the numbered references, and which of them the
+/// letter's text may lean on.
+pub struct Cited {
+    /// Formatted citations, numbered in order; an unverified entry carries
+    /// a visible mark.
+    pub references: Vec<String>,
+    /// The numbers (1-based) of the verified entries about the letter's
+    /// claims: only these are named as support in the text. Unverified,
+    /// counter-evidence and off-topic entries are listed, never leaned on.
+    pub support: Vec<(usize, &'static Evidence)>,
+}
+
+pub const NOT_VERIFIED: &str = "[NOT VERIFIED: the directory has not confirmed this entry's details; this letter does not rely on it]";
+
+impl Cited {
+    /// "[1], [3]"
+    pub fn support_numbers(&self) -> String {
+        self.support
+            .iter()
+            .map(|(n, _)| format!("[{n}]"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The entries to cite: those the request picked (an unverified pick is
+/// listed with a visible mark and never used as support), else verified
+/// entries for `claims`.
+pub fn cite(picked: &Option<Vec<String>>, claims: &[&str]) -> Cited {
+    let entries: Vec<&'static Evidence> = match picked {
         Some(ids) => ids.iter().filter_map(|id| evidence::find(id)).collect(),
         None => evidence::default_for(claims),
+    };
+    Cited {
+        references: entries
+            .iter()
+            .map(|e| {
+                if e.citable() {
+                    e.citation()
+                } else {
+                    format!("{} {NOT_VERIFIED}", e.citation())
+                }
+            })
+            .collect(),
+        support: entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.supports_any(claims))
+            .map(|(i, e)| (i + 1, *e))
+            .collect(),
     }
 }

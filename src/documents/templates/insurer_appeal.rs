@@ -13,7 +13,7 @@ choice!(
     /// What the plan is asked to do.
     RequestedAction, check_action {
         Authorise = "authorise_second_opinion" => "authorise a second opinion from a sarcoma specialist team",
-        OutOfNetwork = "authorise_out_of_network" => "authorise an out-of-network second opinion at a sarcoma specialist centre, as no in-network provider offers equivalent sarcoma expertise",
+        OutOfNetwork = "authorise_out_of_network" => "authorise an out-of-network second opinion at a sarcoma specialist centre, as I have not been able to find an in-network provider with equivalent sarcoma expertise",
         Reconsider = "reconsider_denial" => "reconsider the denial and authorise a second opinion from a sarcoma specialist team",
     }
 );
@@ -81,6 +81,14 @@ pub struct InsurerAppealRequest {
     pub evidence: Option<Vec<String>>,
 }
 
+/// What this letter asks evidence to support.
+const CLAIMS: &[&str] = &[
+    "specialist-centre-care",
+    "pathology-review",
+    "multidisciplinary-team",
+    "volume-outcome",
+];
+
 pub const ID: &str = "insurer-appeal";
 pub const TITLE: &str = "Request for authorisation of a sarcoma specialist second opinion";
 pub const PURPOSE: &str = "Ask an insurer or health plan to authorise (or to reconsider a denial of) a specialist second opinion, with numbered references.";
@@ -136,13 +144,25 @@ pub fn build(r: &InsurerAppealRequest, ctx: &Ctx) -> Document {
             "Your letter gave this reason for the denial: \u{201c}{reason}\u{201d}"
         ));
     }
+    let cited = cite(&r.evidence, CLAIMS);
     doc.heading("Why specialist review is needed");
     doc.paragraph(format!(
-        "I have {}, a rare cancer. Sarcomas are uncommon and varied, and the published evidence listed below reports \
-that review by specialist sarcoma teams improves the accuracy of diagnosis and is associated with better outcomes. \
-My diagnosis and planned treatment should be reviewed by such a team before treatment continues.",
+        "I have {}, a rare cancer. Sarcomas are uncommon and varied, and I ask that my diagnosis and planned \
+treatment be reviewed by a specialist sarcoma team before treatment continues.",
         val(&d.subtype, "a sarcoma")
     ));
+    // The letter claims no more than the verified entries it cites report,
+    // in the library's own words; without one, it makes no claim at all.
+    if !cited.support.is_empty() {
+        doc.paragraph("The publications cited below report:");
+        doc.bullets(
+            cited
+                .support
+                .iter()
+                .map(|(n, e)| format!("[{n}] {}", e.finding))
+                .collect(),
+        );
+    }
     doc.fields(d.fields());
     if let Some(line) = target_line(ctx) {
         doc.paragraph(format!("The specialist team I am asking to see: {line}"));
@@ -161,19 +181,6 @@ My diagnosis and planned treatment should be reviewed by such a team before trea
             Record::Denial,
         ],
     ));
-    let cited = cite(
-        &r.evidence,
-        &[
-            "specialist-centre-care",
-            "pathology-review",
-            "multidisciplinary-team",
-            "volume-outcome",
-        ],
-    );
-    if !cited.is_empty() {
-        let refs: Vec<String> = (1..=cited.len()).map(|i| format!("[{i}]")).collect();
-        doc.paragraph(format!("Supporting evidence: {}.", refs.join(", ")));
-    }
     doc.paragraph(format!(
         "Please send your decision in writing. I can be reached at {} or {}.",
         val(&p.phone, "your telephone"),
@@ -184,6 +191,6 @@ My diagnosis and planned treatment should be reviewed by such a team before trea
         String::new(),
         val(&p.name, "your name"),
     ];
-    doc.references = cited.iter().map(|e| e.citation()).collect();
+    doc.references = cited.references;
     doc
 }

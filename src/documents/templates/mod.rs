@@ -9,6 +9,8 @@ pub mod referral_request;
 pub mod second_opinion;
 
 use chrono::NaiveDate;
+
+use crate::directory::model::{Verification, VerificationStatus};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
@@ -79,11 +81,51 @@ pub fn target_line(ctx: &Ctx) -> Option<String> {
     Some(line)
 }
 
-/// How a listing's verification reads in a letter.
-pub fn verified_words(last_verified: Option<NaiveDate>) -> String {
-    match last_verified {
-        Some(d) => format!("directory listing last verified on {}", long_date(d)),
-        None => "directory listing from public sources, not yet verified with the institution"
+/// How a listing's verification reads in a letter: its status, and the
+/// date of the last check when there was one.
+pub fn verified_words(v: &Verification) -> String {
+    match (v.status, v.last_verified) {
+        (VerificationStatus::Verified, Some(d)) => {
+            format!("directory listing verified with the institution on {}", long_date(d))
+        }
+        (VerificationStatus::NeedsReview, Some(d)) => format!(
+            "directory listing under review (a problem was reported or its review date passed), last verified on {}",
+            long_date(d)
+        ),
+        (VerificationStatus::NeedsReview, None) => {
+            "directory listing under review (a problem was reported), never verified with the institution"
+                .to_owned()
+        }
+        _ => "directory listing from public sources, not yet verified with the institution"
             .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::model::VerificationMethod;
+
+    fn v(status: VerificationStatus, last: Option<NaiveDate>) -> Verification {
+        Verification {
+            status,
+            last_verified: last,
+            method: Some(VerificationMethod::TelephoneCall),
+            next_review_due: None,
+        }
+    }
+
+    #[test]
+    fn verification_words_follow_status_and_date() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 4);
+        let verified = verified_words(&v(VerificationStatus::Verified, d));
+        assert!(verified.contains("verified with the institution on 4 March 2026"), "{verified}");
+        let review = verified_words(&v(VerificationStatus::NeedsReview, d));
+        assert!(review.contains("under review") && review.contains("4 March 2026"), "{review}");
+        assert!(!review.starts_with("directory listing verified"), "{review}");
+        let never = verified_words(&v(VerificationStatus::NeedsReview, None));
+        assert!(never.contains("under review") && never.contains("never verified"), "{never}");
+        let unverified = verified_words(&v(VerificationStatus::Unverified, None));
+        assert!(unverified.contains("not yet verified"), "{unverified}");
     }
 }

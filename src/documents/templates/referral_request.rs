@@ -108,8 +108,11 @@ and a multidisciplinary sarcoma team.",
         &r.evidence,
         &["specialist-centre-care", "multidisciplinary-team"],
     );
-    if !cited.is_empty() {
-        doc.paragraph("Studies supporting specialist review of sarcoma care are listed below.");
+    if !cited.support.is_empty() {
+        doc.paragraph(format!(
+            "Publications on specialist sarcoma care that I would like us to consider are listed below: {}.",
+            cited.support_numbers()
+        ));
     }
     doc.paragraph("I would be grateful if we could discuss this at my next appointment, or sooner if treatment decisions are near.");
     doc.closing = vec![
@@ -117,6 +120,6 @@ and a multidisciplinary sarcoma team.",
         String::new(),
         val(&p.name, "your name"),
     ];
-    doc.references = cited.iter().map(|e| e.citation()).collect();
+    doc.references = cited.references;
     doc
 }

@@ -94,6 +94,10 @@ proposed to me before treatment goes further.",
         ],
     ));
     if let Some(t) = &ctx.target {
+        doc.paragraph(format!(
+            "I found your team in the Sarcoma Centre Directory: {}.",
+            t.verified
+        ));
         if !t.referral.is_empty() {
             doc.paragraph(format!(
                 "I understand new patients are referred to you via: {}.",
@@ -109,11 +113,11 @@ proposed to me before treatment goes further.",
             "multidisciplinary-team",
         ],
     );
-    if !cited.is_empty() {
-        doc.paragraph(
-            "Published studies report better outcomes and more accurate diagnoses when sarcoma care is reviewed by \
-specialist teams; the references below are enclosed for anyone who needs them.",
-        );
+    if !cited.support.is_empty() {
+        doc.paragraph(format!(
+            "The publications {} listed below report on specialist sarcoma care; they are enclosed for anyone who needs them.",
+            cited.support_numbers()
+        ));
     }
     doc.paragraph(format!(
         "Please contact me at {} or {} to tell me what you need and how to send it. Thank you for your time.",
@@ -125,6 +129,6 @@ specialist teams; the references below are enclosed for anyone who needs them.",
         String::new(),
         val(&p.name, "your name"),
     ];
-    doc.references = cited.iter().map(|e| e.citation()).collect();
+    doc.references = cited.references;
     doc
 }
