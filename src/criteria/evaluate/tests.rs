@@ -33,6 +33,7 @@ fn fact(id: &str, metric: Metric, value: FactValue, as_of: &str, attestation: At
         source: Source {
             url: Some("https://example.org/fake".into()),
             citation: None,
+            retrieved: None,
             listed_by: vec![],
         },
         attestation,
