@@ -57,7 +57,7 @@ pub fn render(doc: &Document) -> String {
     }
     lines(&mut out, &doc.closing);
     if !doc.references.is_empty() {
-        out.push_str("## References\n\n");
+        out.push_str(&format!("## {}\n\n", esc(&doc.labels.references)));
         for (i, r) in doc.references.iter().enumerate() {
             out.push_str(&format!("{}. {}\n", i + 1, esc(r)));
         }
