@@ -180,9 +180,18 @@ mod tests {
         assert_eq!(paper_for(None, None, None), Paper::A4);
         assert_eq!(paper_for(None, Some("us"), None), Paper::Letter);
         assert_eq!(paper_for(None, Some("CA"), None), Paper::Letter);
-        assert_eq!(paper_for(None, None, parse_tag("en-US").as_ref()), Paper::Letter);
-        assert_eq!(paper_for(None, None, parse_tag("fr-CA").as_ref()), Paper::Letter);
-        assert_eq!(paper_for(None, Some("DE"), parse_tag("en-GB").as_ref()), Paper::A4);
+        assert_eq!(
+            paper_for(None, None, parse_tag("en-US").as_ref()),
+            Paper::Letter
+        );
+        assert_eq!(
+            paper_for(None, None, parse_tag("fr-CA").as_ref()),
+            Paper::Letter
+        );
+        assert_eq!(
+            paper_for(None, Some("DE"), parse_tag("en-GB").as_ref()),
+            Paper::A4
+        );
         assert_eq!(paper_for(Some("a4"), Some("US"), None), Paper::A4);
         assert_eq!(paper_for(Some("letter"), None, None), Paper::Letter);
     }

@@ -426,7 +426,8 @@ pub async fn blank_template(
     let p: BlankParams = params::parse(req.query_string())?;
     let format = negotiate_format(p.format.as_deref(), &req)?;
     if let Some(paper) = &p.paper {
-        lang::check_paper(paper).map_err(|_| ApiError::bad_parameter("paper", "must be a4 or letter"))?;
+        lang::check_paper(paper)
+            .map_err(|_| ApiError::bad_parameter("paper", "must be a4 or letter"))?;
     }
     let template = match id.as_str() {
         second_opinion::ID => second_opinion::ID,

@@ -195,7 +195,11 @@ async fn profiles_are_published_with_their_numbers(b: Backend) {
     for (profile, ids) in [
         (
             "guide-sarcoma-oncologist",
-            ["guide-referral-stream", "guide-teleconsultation", "guide-teleconsultation-abroad"],
+            [
+                "guide-referral-stream",
+                "guide-teleconsultation",
+                "guide-teleconsultation-abroad",
+            ],
         ),
         (
             "guide-sarcoma-centre",
@@ -212,10 +216,17 @@ async fn profiles_are_published_with_their_numbers(b: Backend) {
             assert_eq!(c["informative"], informative, "{profile} {}", c["id"]);
             if informative {
                 assert_eq!(c["required"], false, "{}", c["id"]);
-                assert!(c["interpretation"].as_str().unwrap().contains("never decides"));
+                assert!(c["interpretation"]
+                    .as_str()
+                    .unwrap()
+                    .contains("never decides"));
             }
         }
-        assert_eq!(p["source"]["retrieved"], serde_json::Value::Null, "unknown, stated");
+        assert_eq!(
+            p["source"]["retrieved"],
+            serde_json::Value::Null,
+            "unknown, stated"
+        );
     }
     let stream = &guide["criteria"]
         .as_array()
@@ -223,7 +234,10 @@ async fn profiles_are_published_with_their_numbers(b: Backend) {
         .iter()
         .find(|c| c["id"] == "guide-referral-stream")
         .unwrap()["interpretation"];
-    assert!(stream.as_str().unwrap().contains("52 new sarcoma referrals a year"));
+    assert!(stream
+        .as_str()
+        .unwrap()
+        .contains("52 new sarcoma referrals a year"));
     let sa = app.get_ok("/v1/criteria/sarcoma-alliance-physician").await;
     let volume = sa["criteria"]
         .as_array()

@@ -208,9 +208,22 @@ const SELF_REPORTED: &str = "Self-reported: figures in this note are as the inst
 fn quotes_a_figure(note: &str) -> bool {
     let lower = note.to_lowercase();
     let counted = [
-        "patient", "cases", "operations", "resections", "surgeries", "sarcomas", "children",
-        "referrals", "fällen", "per year", "a year", "each year", "annually", "per annum",
-        "/year", "/jahr",
+        "patient",
+        "cases",
+        "operations",
+        "resections",
+        "surgeries",
+        "sarcomas",
+        "children",
+        "referrals",
+        "fällen",
+        "per year",
+        "a year",
+        "each year",
+        "annually",
+        "per annum",
+        "/year",
+        "/jahr",
     ];
     let chars: Vec<char> = lower.chars().collect();
     let mut i = 0;
@@ -223,7 +236,10 @@ fn quotes_a_figure(note: &str) -> bool {
         while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == ',') {
             i += 1;
         }
-        let number: String = chars[start..i].iter().filter(|c| c.is_ascii_digit()).collect();
+        let number: String = chars[start..i]
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .collect();
         let year = number.len() == 4 && (number.starts_with("19") || number.starts_with("20"));
         let after: String = chars[i..].iter().take(50).collect();
         if !year && counted.iter().any(|w| after.contains(w)) {
@@ -245,7 +261,10 @@ fn self_reported_figures_are_marked_and_retrieval_dates_explicit() {
         let note = s["notes"].as_str().unwrap_or_default();
         let body = note.trim_end_matches(SELF_REPORTED);
         if quotes_a_figure(body) && !body.contains("not a volume claim") {
-            assert!(note.ends_with(SELF_REPORTED), "{id}: unmarked figure: {note}");
+            assert!(
+                note.ends_with(SELF_REPORTED),
+                "{id}: unmarked figure: {note}"
+            );
         }
         marked += usize::from(note.ends_with(SELF_REPORTED));
         assert!(!note.contains("criteria.json"), "{id}: {note}");
@@ -257,12 +276,18 @@ fn self_reported_figures_are_marked_and_retrieval_dates_explicit() {
             );
         }
     }
-    assert!(marked >= 18, "the listings quoting volumes are marked ({marked})");
+    assert!(
+        marked >= 18,
+        "the listings quoting volumes are marked ({marked})"
+    );
     let rocio = seeded
         .iter()
         .find(|s| s["id"] == "hospital-universitario-virgen-del-rocio-sarcoma-csur-adults")
         .unwrap();
-    assert!(rocio["notes"].as_str().unwrap().contains("About 400 new patients/year"));
+    assert!(rocio["notes"]
+        .as_str()
+        .unwrap()
+        .contains("About 400 new patients/year"));
     assert!(rocio["notes"].as_str().unwrap().ends_with(SELF_REPORTED));
 }
 
@@ -424,10 +449,7 @@ fn existing_listings_keep_their_ids() {
             source.as_object_mut().unwrap().remove("retrieved");
         }
         if let Some(notes) = l["notes"].as_str() {
-            let notes = notes
-                .trim_end_matches(SELF_REPORTED)
-                .trim_end()
-                .to_owned();
+            let notes = notes.trim_end_matches(SELF_REPORTED).trim_end().to_owned();
             l["notes"] = json!(notes);
         }
         l

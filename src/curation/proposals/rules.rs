@@ -53,8 +53,17 @@ pub fn check_retrieved(field: &str, s: &Source) -> Result<(), ApiError> {
 /// compared by URL and citation) says when it was read; sources already
 /// stored keep what they have, `null` included.
 pub fn check_new_sources_dated(entity: &Entity, current: Option<&Entity>) -> Result<(), ApiError> {
-    let before: Vec<&Source> = current.map(entity_sources).unwrap_or_default().into_iter().map(|(_, s)| s).collect();
-    let known = |s: &Source| before.iter().any(|b| b.url == s.url && b.citation == s.citation);
+    let before: Vec<&Source> = current
+        .map(entity_sources)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    let known = |s: &Source| {
+        before
+            .iter()
+            .any(|b| b.url == s.url && b.citation == s.citation)
+    };
     for (field, s) in entity_sources(entity) {
         if !known(s) {
             check_retrieved(&format!("entity.{field}.retrieved"), s)?;
@@ -66,12 +75,26 @@ pub fn check_new_sources_dated(entity: &Entity, current: Option<&Entity>) -> Res
 /// Each source of an entity with its field path.
 fn entity_sources(e: &Entity) -> Vec<(String, &Source)> {
     match e {
-        Entity::Centre(c) => c.sources.iter().enumerate().map(|(i, s)| (format!("sources[{i}]"), s)).collect(),
+        Entity::Centre(c) => c
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("sources[{i}]"), s))
+            .collect(),
         Entity::Clinician(c) => {
-            let mut out: Vec<(String, &Source)> =
-                c.sources.iter().enumerate().map(|(i, s)| (format!("sources[{i}]"), s)).collect();
+            let mut out: Vec<(String, &Source)> = c
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("sources[{i}]"), s))
+                .collect();
             for (a, aff) in c.affiliations.iter().enumerate() {
-                out.extend(aff.sources.iter().enumerate().map(|(i, s)| (format!("affiliations[{a}].sources[{i}]"), s)));
+                out.extend(
+                    aff.sources
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| (format!("affiliations[{a}].sources[{i}]"), s)),
+                );
             }
             out
         }

@@ -318,7 +318,11 @@ mod tests {
             }
         }
         let mut english = Vec::new();
-        markers(&serde_json::to_value(texts(Lang::En)).unwrap(), "", &mut english);
+        markers(
+            &serde_json::to_value(texts(Lang::En)).unwrap(),
+            "",
+            &mut english,
+        );
         for lang in &ALL[1..] {
             let t = texts(*lang);
             assert!(t.translation.is_some(), "{lang:?} says it is a translation");

@@ -84,9 +84,7 @@ fn styles(doc: Docx) -> Docx {
             .size(15),
     )
     .add_abstract_numbering(AbstractNumbering::new(BULLETS).add_level(list_level("bullet", "•")))
-    .add_abstract_numbering(
-        AbstractNumbering::new(CHECKBOXES).add_level(list_level("bullet", "☐")),
-    )
+    .add_abstract_numbering(AbstractNumbering::new(CHECKBOXES).add_level(list_level("bullet", "☐")))
     .add_abstract_numbering(
         AbstractNumbering::new(NUMBERED).add_level(list_level("decimal", "[%1]")),
     )
@@ -183,12 +181,12 @@ pub fn render(d: &Document) -> Result<Vec<u8>, RenderError> {
             Block::Paragraph { text } => {
                 doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
             }
-            Block::Bullets { items } => items
-                .iter()
-                .fold(doc, |doc, i| doc.add_paragraph(item("ListBullet", BULLETS, i))),
-            Block::Checklist { items } => items
-                .iter()
-                .fold(doc, |doc, i| doc.add_paragraph(item("ListBullet", CHECKBOXES, i))),
+            Block::Bullets { items } => items.iter().fold(doc, |doc, i| {
+                doc.add_paragraph(item("ListBullet", BULLETS, i))
+            }),
+            Block::Checklist { items } => items.iter().fold(doc, |doc, i| {
+                doc.add_paragraph(item("ListBullet", CHECKBOXES, i))
+            }),
             Block::Fields { items } => doc.add_table(fields(items)),
         };
     }

@@ -237,7 +237,10 @@ impl Diagnosis {
         let c = &t.common;
         vec![
             (c.subtype.into(), val(&self.subtype, c.subtype_ph)),
-            (c.primary_site.into(), val(&self.primary_site, c.primary_site_ph)),
+            (
+                c.primary_site.into(),
+                val(&self.primary_site, c.primary_site_ph),
+            ),
             (
                 c.diagnosed_on.into(),
                 long_date_str(t, &self.diagnosed_on).unwrap_or_else(|| format!("[{}]", c.date_ph)),
@@ -247,12 +250,15 @@ impl Diagnosis {
                 self.grade
                     .as_deref()
                     .and_then(Grade::parse)
-                    .map_or(format!("[{}]", c.grade_ph), |g| c.grades[g.index()].to_owned()),
+                    .map_or(format!("[{}]", c.grade_ph), |g| {
+                        c.grades[g.index()].to_owned()
+                    }),
             ),
             (
                 c.size.into(),
-                self.size_cm
-                    .map_or(format!("[{}]", c.size_ph), |s| format!("{} cm", t.number(s))),
+                self.size_cm.map_or(format!("[{}]", c.size_ph), |s| {
+                    format!("{} cm", t.number(s))
+                }),
             ),
             (c.surgery.into(), val(&self.surgery, c.surgery_ph)),
             (
@@ -264,7 +270,10 @@ impl Diagnosis {
                         c.margin_labels[m.index()].to_owned()
                     }),
             ),
-            (c.treatments.into(), val(&self.treatments_so_far, c.treatments_ph)),
+            (
+                c.treatments.into(),
+                val(&self.treatments_so_far, c.treatments_ph),
+            ),
         ]
     }
 }
@@ -296,7 +305,11 @@ pub fn sender(t: &Texts, p: &Patient) -> Vec<String> {
     let c = &t.common;
     let mut out = vec![val(&p.name, c.your_full_name)];
     out.extend(address_lines(&p.address, &format!("[{}]", c.your_address)));
-    out.push(format!("{}: {}", c.telephone, val(&p.phone, c.your_telephone)));
+    out.push(format!(
+        "{}: {}",
+        c.telephone,
+        val(&p.phone, c.your_telephone)
+    ));
     out.push(format!("{}: {}", c.email, val(&p.email, c.your_email)));
     out
 }

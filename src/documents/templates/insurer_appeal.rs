@@ -153,8 +153,16 @@ pub fn build(r: &InsurerAppealRequest, ctx: &Ctx) -> Document {
     ));
     let mut ids = vec![
         ("Member".to_owned(), val(&p.name, "member name")),
+        (
+            c.date_of_birth.into(),
+            long_date_str(t, &p.date_of_birth)
+                .unwrap_or_else(|| format!("[{}]", c.date_of_birth_ph)),
+        ),
         ("Member ID".into(), val(&r.member_id, "member ID")),
     ];
+    if let Some(n) = given(&p.hospital_number) {
+        ids.push((c.hospital_number.into(), n));
+    }
     ids.push(("Plan".into(), val(&r.plan_name, "plan name")));
     ids.push(("Group number".into(), val(&r.group_number, "group number")));
     ids.push((

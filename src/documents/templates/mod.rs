@@ -145,9 +145,7 @@ pub fn verified_words(t: &Texts, v: &Verification) -> String {
     let c = &t.common;
     match (v.status, v.last_verified) {
         (VerificationStatus::Verified, Some(d)) => fill(c.verified_on, &[("date", &t.date(d))]),
-        (VerificationStatus::NeedsReview, Some(d)) => {
-            fill(c.review_since, &[("date", &t.date(d))])
-        }
+        (VerificationStatus::NeedsReview, Some(d)) => fill(c.review_since, &[("date", &t.date(d))]),
         (VerificationStatus::NeedsReview, None) => c.review_never.to_owned(),
         _ => c.unverified.to_owned(),
     }
@@ -173,12 +171,24 @@ mod tests {
         let verified_words = |v: &Verification| super::verified_words(t, v);
         let d = NaiveDate::from_ymd_opt(2026, 3, 4);
         let verified = verified_words(&v(VerificationStatus::Verified, d));
-        assert!(verified.contains("verified with the institution on 4 March 2026"), "{verified}");
+        assert!(
+            verified.contains("verified with the institution on 4 March 2026"),
+            "{verified}"
+        );
         let review = verified_words(&v(VerificationStatus::NeedsReview, d));
-        assert!(review.contains("under review") && review.contains("4 March 2026"), "{review}");
-        assert!(!review.starts_with("directory listing verified"), "{review}");
+        assert!(
+            review.contains("under review") && review.contains("4 March 2026"),
+            "{review}"
+        );
+        assert!(
+            !review.starts_with("directory listing verified"),
+            "{review}"
+        );
         let never = verified_words(&v(VerificationStatus::NeedsReview, None));
-        assert!(never.contains("under review") && never.contains("never verified"), "{never}");
+        assert!(
+            never.contains("under review") && never.contains("never verified"),
+            "{never}"
+        );
         let unverified = verified_words(&v(VerificationStatus::Unverified, None));
         assert!(unverified.contains("not yet verified"), "{unverified}");
     }

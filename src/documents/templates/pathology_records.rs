@@ -66,7 +66,10 @@ pub fn build(r: &PathologyRecordsRequest, ctx: &Ctx) -> Document {
     let c = &t.common;
     let p = r.patient.clone().unwrap_or_default();
     let mut recipient = vec![val(&r.pathology_department, w.department_ph)];
-    recipient.extend(address_lines(&r.department_address, &format!("[{}]", w.address_ph)));
+    recipient.extend(address_lines(
+        &r.department_address,
+        &format!("[{}]", w.address_ph),
+    ));
     let mut doc = document(
         t,
         ctx.lang,

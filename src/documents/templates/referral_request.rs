@@ -72,7 +72,6 @@ pub struct ReferralRequest {
 
 choices!(ReferralRequest);
 
-
 pub const ID: &str = "referral-request";
 
 /// Claims this letter's evidence may support.
@@ -85,7 +84,10 @@ pub fn build(r: &ReferralRequest, ctx: &Ctx) -> Document {
     let p = r.patient.clone().unwrap_or_default();
     let d = r.diagnosis.clone().unwrap_or_default();
     let mut recipient = vec![val(&r.doctor_name, w.doctor_ph)];
-    recipient.extend(address_lines(&r.doctor_address, &format!("[{}]", w.address_ph)));
+    recipient.extend(address_lines(
+        &r.doctor_address,
+        &format!("[{}]", w.address_ph),
+    ));
     let mut doc = document(
         t,
         ctx.lang,
@@ -97,7 +99,10 @@ pub fn build(r: &ReferralRequest, ctx: &Ctx) -> Document {
     );
     doc.subject = Some(fill(w.subject, &[("name", &val(&p.name, c.your_name))]));
     doc.paragraph(fill(w.dear, &[("doctor", &val(&r.doctor_name, w.dear_ph))]));
-    doc.paragraph(fill(w.intro, &[("subtype", &val(&d.subtype, w.subtype_ph))]));
+    doc.paragraph(fill(
+        w.intro,
+        &[("subtype", &val(&d.subtype, w.subtype_ph))],
+    ));
     doc.fields(patient_fields(t, &p));
     if r.diagnosis.is_some() {
         doc.fields(d.fields(t));

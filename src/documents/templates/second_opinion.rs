@@ -109,7 +109,10 @@ pub fn build(r: &SecondOpinionRequest, ctx: &Ctx) -> Document {
     if let Some(target) = &ctx.target {
         doc.paragraph(fill(w.found, &[("verified", &target.verified)]));
         if !target.referral.is_empty() {
-            doc.paragraph(fill(w.referred_via, &[("via", &target.referral.join("; "))]));
+            doc.paragraph(fill(
+                w.referred_via,
+                &[("via", &target.referral.join("; "))],
+            ));
         }
     }
     let cited = cite(t, &r.evidence, CLAIMS);

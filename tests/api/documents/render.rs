@@ -198,7 +198,11 @@ async fn evidence_library_and_citation_policy(b: Backend) {
         "only the verified entry supports the claims: {support}"
     );
     // Nothing verified cited, or only counter-evidence: no claim at all.
-    for evidence in [json!([]), json!(["vos-2019-ejc-netherlands-volume"]), json!(["merimsky-2001-second-primaries"])] {
+    for evidence in [
+        json!([]),
+        json!(["vos-2019-ejc-netherlands-volume"]),
+        json!(["merimsky-2001-second-primaries"]),
+    ] {
         let mut b = body("insurer-appeal", "A", "M4");
         b["evidence"] = evidence.clone();
         let res = post(&app, "insurer-appeal", "?format=txt", &b).await;
@@ -213,7 +217,13 @@ async fn evidence_library_and_citation_policy(b: Backend) {
     }
     // Out of network: the patient says what they could not find, not that
     // no provider exists.
-    let res = post(&app, "insurer-appeal", "?format=txt", &body("insurer-appeal", "A", "M4")).await;
+    let res = post(
+        &app,
+        "insurer-appeal",
+        "?format=txt",
+        &body("insurer-appeal", "A", "M4"),
+    )
+    .await;
     let text = normalise(&res.text);
     assert!(
         text.contains("I have not been able to find an in-network provider")
@@ -237,7 +247,8 @@ async fn evidence_library_and_citation_policy(b: Backend) {
     picked["evidence"] = json!(["grimer-ctos-2002-abstract"]);
     let res = post(&app, "second-opinion", "?format=txt", &picked).await;
     assert!(
-        res.text.contains("NOT VERIFIED") && !res.text.contains("report on specialist sarcoma care"),
+        res.text.contains("NOT VERIFIED")
+            && !res.text.contains("report on specialist sarcoma care"),
         "an unverified pick alone supports nothing: {}",
         res.text
     );
