@@ -459,7 +459,8 @@ pub async fn blank_template(
 
 /// The evidence library, with formatted citations. Entries with
 /// `cited_by_default` false are unverified: letters cite them only when a
-/// request picks them explicitly.
+/// request picks them, then with a visible "not verified" mark, and never
+/// lean on them in the text.
 #[utoipa::path(tag = "documents", responses(
         (status = 200, body = EvidenceList),
         problems::Query,
