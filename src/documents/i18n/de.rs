@@ -107,7 +107,7 @@ pub const TEXTS: Texts = Texts {
         address_ph: "Anschrift der Praxis oder Klinik",
         subject: "Überweisung an Sarkom-Spezialisten: {name}",
         dear: "Sehr geehrte/r {doctor},",
-        dear_ph: "Frau Doktor / Herr Doktor",
+        dear_ph: "Name der Ärztin oder des Arztes",
         intro: "vielen Dank für Ihre bisherige Behandlung. Da Sarkome wie {subtype} selten sind, möchte ich, dass meine Behandlung von einer Ärztin oder einem Arzt durchgeführt oder begleitet wird, die oder der jedes Jahr viele Sarkompatientinnen und -patienten sieht und mit einer Sarkom-Pathologie und einem interdisziplinären Sarkom-Team zusammenarbeitet.",
         subtype_ph: "mein Sarkom",
         asking: "Worum ich bitte",

@@ -106,9 +106,9 @@ pub const TEXTS: Texts = Texts {
         doctor_ph: "Nombre de su médico",
         address_ph: "Dirección de la consulta o del hospital",
         subject: "Derivación a un especialista en sarcoma: {name}",
-        dear: "Estimado/a Dr./Dra. {doctor}:",
-        dear_ph: "apellido",
-        intro: "Gracias por su atención hasta ahora. Como los sarcomas como {subtype} son poco frecuentes, quisiera que mi tratamiento lo llevara, o lo supervisara, un médico que atiende a muchos pacientes con sarcoma cada año y trabaja con un patólogo especialista en sarcoma y un equipo multidisciplinar de sarcomas.",
+        dear: "Estimado/a {doctor}:",
+        dear_ph: "doctor/a",
+        intro: "Gracias por su atención hasta ahora. Dado que los sarcomas como {subtype} son poco frecuentes, quisiera que mi tratamiento lo llevara, o lo supervisara, un médico que atiende a muchos pacientes con sarcoma cada año y trabaja con un patólogo especialista en sarcoma y un equipo multidisciplinar de sarcomas.",
         subtype_ph: "mi sarcoma",
         asking: "Lo que le pido",
         asks: [
