@@ -9,7 +9,9 @@ use serde_json::{json, Value};
 
 use crate::directory::text::tokens;
 use crate::handlers::filters;
-use crate::readmodel::index::{Facet, Hit, Near, Query};
+use crate::readmodel::entries::ClinicianEntry;
+use crate::readmodel::index::Facet;
+use crate::readmodel::search::{Near, Query};
 use crate::readmodel::snapshot::Snapshot;
 
 use crate::handlers::fhir::resources;
@@ -159,13 +161,14 @@ pub async fn read(
     }
     let s = state.snapshot();
     let found = match kind.as_str() {
-        "Organization" => s.centre(&id).map(resources::organization),
-        "Location" => s.centre(&id).map(resources::location),
-        "HealthcareService" => s.centre(&id).map(resources::healthcare_service),
-        "Practitioner" => s.clinician(&id).map(resources::practitioner),
+        "Organization" => s.centre(&id).map(|e| resources::organization(e)),
+        "Location" => s.centre(&id).map(|e| resources::location(e)),
+        "HealthcareService" => s.centre(&id).map(|e| resources::healthcare_service(e)),
+        "Practitioner" => s.clinician(&id).map(|e| resources::practitioner(e)),
         "PractitionerRole" => s
             .clinicians
             .iter()
+            .map(|d| &d.item)
             .find(|c| {
                 c.clinician
                     .affiliations
@@ -314,7 +317,7 @@ fn run_search(kind: &str, p: &BTreeMap<&str, &str>, s: &Snapshot) -> Result<Foun
     if let Some(org) = p.get("organization") {
         // A centre has one HealthcareService, with the centre's id.
         let id = reference(org, "Organization");
-        let found = s.centre(id).map(resources::healthcare_service);
+        let found = s.centre(id).map(|e| resources::healthcare_service(e));
         let name_ok = q.words.iter().all(|w| {
             found.as_ref().is_some_and(|f| {
                 tokens(f["name"].as_str().unwrap_or_default()).any(|t| t.starts_with(w.as_str()))
@@ -322,28 +325,29 @@ fn run_search(kind: &str, p: &BTreeMap<&str, &str>, s: &Snapshot) -> Result<Foun
         });
         return Ok((found.filter(|_| name_ok).into_iter().collect(), None));
     }
-    let index = if centre_kind {
-        &s.centre_index
+    if centre_kind {
+        let hits = s.centres.search(&q);
+        let shown = &hits[..hits.len().min(limit)];
+        let next = filters::next_cursor(shown, hits.len() > limit);
+        let resources = shown
+            .iter()
+            .map(|h| match kind {
+                "Organization" => resources::organization(h.item),
+                "Location" => resources::location(h.item),
+                _ => resources::healthcare_service(h.item),
+            })
+            .collect();
+        Ok((resources, next))
     } else {
-        &s.clinician_index
-    };
-    let hits: Vec<Hit> = index.search(&q);
-    let more = hits.len() > limit;
-    let shown = &hits[..hits.len().min(limit)];
-    let next = filters::next_cursor(index, shown, more);
-    let resources = shown
-        .iter()
-        .map(|h| {
-            let pos = h.pos as usize;
-            match kind {
-                "Organization" => resources::organization(&s.centres[pos]),
-                "Location" => resources::location(&s.centres[pos]),
-                "HealthcareService" => resources::healthcare_service(&s.centres[pos]),
-                _ => resources::practitioner(&s.clinicians[pos]),
-            }
-        })
-        .collect();
-    Ok((resources, next))
+        let hits = s.clinicians.search(&q);
+        let shown = &hits[..hits.len().min(limit)];
+        let next = filters::next_cursor(shown, hits.len() > limit);
+        let resources = shown
+            .iter()
+            .map(|h| resources::practitioner(h.item))
+            .collect();
+        Ok((resources, next))
+    }
 }
 
 /// `near=LAT|LON|DIST|km`: FHIR's form; only km are supported.
@@ -394,25 +398,25 @@ fn roles(p: &BTreeMap<&str, &str>, s: &Snapshot, limit: usize) -> Result<Found, 
         Some(c) => pagination::decode::<RolePosition>("_cursor", c)?.at,
     };
     // The clinicians to look at: one, those at one centre, or all.
-    let candidates: Vec<usize> = match (practitioner, organization) {
-        (Some(id), _) => s.clinician_position(id).into_iter().collect(),
+    let candidates: Vec<&ClinicianEntry> = match (practitioner, organization) {
+        (Some(id), _) => s.clinician(id).map(|e| &**e).into_iter().collect(),
         (None, Some(org)) => {
             let q = Query {
                 facets: vec![(Facet::Centre, org.to_owned())],
                 limit: usize::MAX - 1,
                 ..Default::default()
             };
-            s.clinician_index
+            s.clinicians
                 .search(&q)
                 .into_iter()
-                .map(|h| h.pos as usize)
+                .map(|h| &**h.item)
                 .collect()
         }
-        (None, None) => (0..s.clinicians.len()).collect(),
+        (None, None) => s.clinicians.iter().map(|d| &*d.item).collect(),
     };
     let matching = candidates
         .into_iter()
-        .flat_map(|i| resources::practitioner_roles(&s.clinicians[i]))
+        .flat_map(resources::practitioner_roles)
         .filter(|role| {
             let at = role["organization"]["reference"]
                 .as_str()
