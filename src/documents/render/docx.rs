@@ -103,6 +103,20 @@ fn item(style: &str, numbering: usize, text: &str) -> Paragraph {
     styled(style, text).numbering(NumberingId::new(numbering), IndentLevel::new(0))
 }
 
+/// A bulleted or checkbox list; its last item keeps a paragraph's space
+/// from what follows.
+fn list(doc: Docx, items: &[String], numbering: usize) -> Docx {
+    let last = items.len().saturating_sub(1);
+    items.iter().enumerate().fold(doc, |doc, (n, i)| {
+        let p = item("ListBullet", numbering, i);
+        doc.add_paragraph(if n == last {
+            p.line_spacing(LineSpacing::new().after(160))
+        } else {
+            p
+        })
+    })
+}
+
 /// Lines kept together in one paragraph (an address block).
 fn lines(lines: &[String], align: AlignmentType) -> Paragraph {
     let mut run = Run::new();
@@ -181,12 +195,8 @@ pub fn render(d: &Document) -> Result<Vec<u8>, RenderError> {
             Block::Paragraph { text } => {
                 doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
             }
-            Block::Bullets { items } => items.iter().fold(doc, |doc, i| {
-                doc.add_paragraph(item("ListBullet", BULLETS, i))
-            }),
-            Block::Checklist { items } => items.iter().fold(doc, |doc, i| {
-                doc.add_paragraph(item("ListBullet", CHECKBOXES, i))
-            }),
+            Block::Bullets { items } => list(doc, items, BULLETS),
+            Block::Checklist { items } => list(doc, items, CHECKBOXES),
             Block::Fields { items } => doc.add_table(fields(items)),
         };
     }
