@@ -40,9 +40,10 @@ impl Lang {
         }
     }
 
+    /// Exactly `en`, `de`, `fr`, `es` or `it` (lower case, as the schema
+    /// says).
     pub fn from_code(code: &str) -> Option<Self> {
-        ALL.into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(code))
+        ALL.into_iter().find(|l| l.code() == code)
     }
 }
 
@@ -54,7 +55,8 @@ pub struct Tag {
     pub region: Option<String>,
 }
 
-/// `ll` or `ll-RR` (any case) for one of the five languages; nothing else.
+/// `ll` or `ll-RR` (the language in lower case, the region in either) for
+/// one of the five languages; nothing else.
 pub fn parse_tag(tag: &str) -> Option<Tag> {
     let mut parts = tag.split('-');
     let lang = Lang::from_code(parts.next()?)?;
@@ -103,7 +105,9 @@ pub fn from_accept_language(headers: &HeaderMap) -> Option<Tag> {
                 region: None,
             });
         }
-        // `de-DE-1996` and the like: the language and region are enough.
+        // Header tags are case-insensitive; `de-DE-1996` and the like:
+        // the language and region are enough.
+        let tag = tag.to_ascii_lowercase();
         let short: Vec<&str> = tag.split('-').take(2).collect();
         parse_tag(&short.join("-")).or_else(|| parse_tag(short[0]))
     })
@@ -124,6 +128,25 @@ pub fn check_paper(value: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// An ISO 3166-1 alpha-2 code, upper case (schema only: an enum in the
+/// OpenAPI document, so the schema and the check agree).
+pub struct CountryCode;
+
+impl utoipa::PartialSchema for CountryCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let mut codes: Vec<&str> = rust_iso3166::ALL.iter().map(|c| c.alpha2).collect();
+        codes.sort_unstable();
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("An ISO 3166-1 alpha-2 country code"))
+            .enum_values(Some(codes))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CountryCode {}
+
 /// Countries whose letters are printed on US Letter.
 const LETTER_COUNTRIES: [&str; 2] = ["US", "CA"];
 
@@ -140,7 +163,7 @@ pub fn paper_for(explicit: Option<&str>, country: Option<&str>, tag: Option<&Tag
     let us_or_canada = [country, region]
         .into_iter()
         .flatten()
-        .any(|c| LETTER_COUNTRIES.contains(&c.to_ascii_uppercase().as_str()));
+        .any(|c| LETTER_COUNTRIES.contains(&c));
     if us_or_canada {
         Paper::Letter
     } else {
@@ -158,7 +181,7 @@ mod tests {
         assert_eq!(parse_tag("de").unwrap().lang, Lang::De);
         let us = parse_tag("en-us").unwrap();
         assert_eq!((us.lang, us.region.as_deref()), (Lang::En, Some("US")));
-        for bad in ["", "ja", "en-", "en-USA", "en-US-x", "english"] {
+        for bad in ["", "ja", "EN", "en-", "en-USA", "en-US-x", "english"] {
             assert!(parse_tag(bad).is_none(), "{bad}");
         }
     }
@@ -171,6 +194,9 @@ mod tests {
             HeaderValue::from_static("ja;q=1, fr-CH;q=0.8, de;q=0.9"),
         );
         assert_eq!(from_accept_language(&h).unwrap().lang, Lang::De);
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("FR-ca"));
+        let fr = from_accept_language(&h).unwrap();
+        assert_eq!((fr.lang, fr.region.as_deref()), (Lang::Fr, Some("CA")));
         h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("ja, ko"));
         assert!(from_accept_language(&h).is_none());
     }
@@ -178,7 +204,7 @@ mod tests {
     #[test]
     fn paper_follows_the_patient() {
         assert_eq!(paper_for(None, None, None), Paper::A4);
-        assert_eq!(paper_for(None, Some("us"), None), Paper::Letter);
+        assert_eq!(paper_for(None, Some("US"), None), Paper::Letter);
         assert_eq!(paper_for(None, Some("CA"), None), Paper::Letter);
         assert_eq!(
             paper_for(None, None, parse_tag("en-US").as_ref()),

@@ -178,7 +178,7 @@ pub struct Patient {
     /// chooses the paper: US Letter for the United States and Canada, A4
     /// elsewhere, unless `paper` says otherwise.
     #[validate(custom(function = "check_country"))]
-    #[schema(min_length = 2, max_length = 2, example = "US")]
+    #[schema(value_type = Option<crate::documents::lang::CountryCode>, example = "US")]
     pub country: Option<String>,
     /// Hospital or clinic number, if the patient wants it quoted.
     #[validate(length(max = 60, message = "must be at most 60 characters"))]
@@ -224,11 +224,11 @@ pub struct Diagnosis {
 }
 
 pub fn check_country(code: &str) -> Result<(), ValidationError> {
-    if code.len() == 2 && rust_iso3166::from_alpha2(&code.to_ascii_uppercase()).is_some() {
+    if code.len() == 2 && rust_iso3166::from_alpha2(code).is_some() {
         Ok(())
     } else {
         Err(ValidationError::new("country")
-            .with_message("must be an ISO 3166-1 alpha-2 country code, e.g. US".into()))
+            .with_message("must be an ISO 3166-1 alpha-2 country code in capitals, e.g. US".into()))
     }
 }
 

@@ -122,7 +122,7 @@ async fn paper_follows_the_patient(b: Backend) {
         ("a US address", json!({"patient_country": "US"}), letter),
         (
             "a Canadian address",
-            json!({"patient_country": "ca"}),
+            json!({"patient_country": "CA"}),
             letter,
         ),
         ("a German address", json!({"patient_country": "DE"}), a4),
@@ -175,6 +175,10 @@ async fn paper_follows_the_patient(b: Backend) {
         .assert_problem(422, Some("paper"));
     bad = base;
     bad["patient"]["country"] = json!("XX");
+    post(&app, "second-opinion", "?format=pdf", &bad)
+        .await
+        .assert_problem(422, Some("patient.country"));
+    bad["patient"]["country"] = json!("us");
     post(&app, "second-opinion", "?format=pdf", &bad)
         .await
         .assert_problem(422, Some("patient.country"));
