@@ -93,7 +93,7 @@ pub struct InsurerAppealRequest {
     /// French, Spanish or Italian request is refused rather than
     /// literally translated (see `languages` in /v1/templates).
     #[validate(custom(function = "crate::documents::lang::check_lang"))]
-    #[schema(pattern = "^(en|de|fr|es|it)(-[A-Za-z]{2})?$", example = "de")]
+    #[schema(pattern = "^en(-[A-Za-z]{2})?$", example = "en-US")]
     pub lang: Option<String>,
     /// `a4` or `letter`. Without it: US Letter when the patient's country
     /// or the language's region is US or CA, else A4.
