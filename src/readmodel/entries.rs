@@ -23,6 +23,20 @@ pub struct CentreEntry {
     pub facts: Vec<Fact>,
     /// One per centre profile, in the order of [`Profiles::for_kind`].
     pub outcomes: Vec<Outcome>,
+    /// Other serialisations of the listing (FHIR resources), made on first
+    /// use and kept with the entry, so they are made once per change.
+    pub renderings: Renderings,
+}
+
+/// Up to three serialisations of one listing, each made once.
+#[derive(Default)]
+pub struct Renderings([std::sync::OnceLock<Box<str>>; 3]);
+
+impl Renderings {
+    /// Rendering `slot` (0..3), made by `make` the first time.
+    pub fn get(&self, slot: usize, make: impl FnOnce() -> String) -> &str {
+        self.0[slot].get_or_init(|| make().into_boxed_str())
+    }
 }
 
 pub struct ClinicianEntry {
@@ -33,6 +47,7 @@ pub struct ClinicianEntry {
     pub outcomes: Vec<Outcome>,
     /// Coordinates of its published centres, for `near`.
     points: Vec<(f64, f64)>,
+    pub renderings: Renderings,
 }
 
 /// The criteria profiles a snapshot evaluates, in a fixed order.
@@ -105,6 +120,7 @@ impl CentreEntry {
             centre,
             clinicians,
             facts,
+            renderings: Renderings::default(),
         }
     }
 
@@ -116,6 +132,7 @@ impl CentreEntry {
             clinicians: self.clinicians.clone(),
             facts: self.facts.clone(),
             outcomes: profiles.outcomes(SubjectKind::Centre, &self.facts, today),
+            renderings: Renderings::default(),
         }
     }
 
@@ -203,6 +220,7 @@ impl ClinicianEntry {
             clinician: view,
             facts,
             points,
+            renderings: Renderings::default(),
         }
     }
 
@@ -213,6 +231,7 @@ impl ClinicianEntry {
             facts: self.facts.clone(),
             outcomes: profiles.outcomes(SubjectKind::Clinician, &self.facts, today),
             points: self.points.clone(),
+            renderings: Renderings::default(),
         }
     }
 
