@@ -275,6 +275,7 @@ impl Snapshot {
         }
         if next.regions != self.regions {
             next.regions_json = next.regions.to_json().into();
+            next.places = Arc::new(next.regions.places());
         }
         if today != self.evaluated_on {
             next = next.on_day(today);
