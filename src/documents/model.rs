@@ -57,6 +57,8 @@ pub struct Document {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Labels {
+    /// Between a label and its value, e.g. ": ".
+    pub colon: String,
     pub references: String,
     /// "Page" and "of", as in "Page 1 of 2".
     pub page: String,

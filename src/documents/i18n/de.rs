@@ -12,6 +12,7 @@ pub const TEXTS: Texts = Texts {
     decimal_comma: true,
     translation: Some("Maschinell unterstützte Übersetzung, noch nicht von einer Muttersprachlerin oder einem Muttersprachler geprüft (machine-assisted translation, not yet reviewed by a native speaker)."),
     common: Common {
+        colon: ": ",
         disclaimer: "Dieses Dokument wurde mit dem Sarcoma Centre Directory erstellt, um ein Gespräch zwischen Patientin oder Patient und Ärztinnen und Ärzten zu unterstützen. Es ist keine medizinische Beratung und empfiehlt keine Behandlung. Die Einträge des Verzeichnisses stammen aus öffentlichen Quellen; prüfen Sie die Kontaktdaten vor dem Versand.",
         references: "Literatur",
         page: "Seite",

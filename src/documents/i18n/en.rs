@@ -12,6 +12,7 @@ pub const TEXTS: Texts = Texts {
     decimal_comma: false,
     translation: None,
     common: Common {
+        colon: ": ",
         disclaimer: "This document was prepared with the Sarcoma Centre Directory to support a conversation between a patient and their doctors. It is not medical advice and does not recommend a treatment. Directory listings come from public sources; check contact details before sending.",
         references: "References",
         page: "Page",

@@ -12,6 +12,7 @@ pub const TEXTS: Texts = Texts {
     decimal_comma: true,
     translation: Some("Traducción realizada con ayuda de herramientas automáticas, aún no revisada por una persona de lengua materna española (machine-assisted translation, not yet reviewed by a native speaker)."),
     common: Common {
+        colon: ": ",
         disclaimer: "Este documento se preparó con el Sarcoma Centre Directory para apoyar una conversación entre un paciente y sus médicos. No es un consejo médico y no recomienda ningún tratamiento. Los datos del directorio proceden de fuentes públicas; compruebe los datos de contacto antes de enviarlo.",
         references: "Referencias",
         page: "Página",

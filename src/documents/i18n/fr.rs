@@ -12,6 +12,7 @@ pub const TEXTS: Texts = Texts {
     decimal_comma: true,
     translation: Some("Traduction réalisée avec l'aide d'outils automatiques, pas encore relue par une personne de langue maternelle française (machine-assisted translation, not yet reviewed by a native speaker)."),
     common: Common {
+        colon: " : ",
         disclaimer: "Ce document a été préparé avec le Sarcoma Centre Directory pour faciliter un échange entre un patient ou une patiente et ses médecins. Il ne constitue pas un avis médical et ne recommande aucun traitement. Les fiches de l'annuaire proviennent de sources publiques ; vérifiez les coordonnées avant l'envoi.",
         references: "Références",
         page: "Page",

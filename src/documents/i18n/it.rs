@@ -12,6 +12,7 @@ pub const TEXTS: Texts = Texts {
     decimal_comma: true,
     translation: Some("Traduzione realizzata con l'aiuto di strumenti automatici, non ancora rivista da una persona di madrelingua italiana (machine-assisted translation, not yet reviewed by a native speaker)."),
     common: Common {
+        colon: ": ",
         disclaimer: "Questo documento è stato preparato con il Sarcoma Centre Directory per sostenere un colloquio tra un paziente e i suoi medici. Non è un parere medico e non raccomanda alcun trattamento. Le schede dell'elenco provengono da fonti pubbliche; verifichi i recapiti prima dell'invio.",
         references: "Bibliografia",
         page: "Pagina",

@@ -42,6 +42,8 @@ pub struct Texts {
 
 #[derive(Debug, Serialize)]
 pub struct Common {
+    /// Between a label and its value: ": ", in French " : ".
+    pub colon: S,
     pub disclaimer: S,
     pub references: S,
     pub page: S,

@@ -48,9 +48,14 @@ pub fn render(doc: &Document) -> String {
                 out.push('\n');
             }
             Block::Fields { items } => {
-                items
-                    .iter()
-                    .for_each(|(k, v)| out.push_str(&format!("- **{}:** {}\n", esc(k), esc(v))));
+                items.iter().for_each(|(k, v)| {
+                    out.push_str(&format!(
+                        "- **{}{}** {}\n",
+                        esc(k),
+                        esc(doc.labels.colon.trim_end()),
+                        esc(v)
+                    ))
+                });
                 out.push('\n');
             }
         }

@@ -38,7 +38,7 @@ pub fn render(doc: &Document) -> String {
             Block::Fields { items } => {
                 items
                     .iter()
-                    .for_each(|(k, v)| out.push_str(&format!("  {k}: {v}\n")));
+                    .for_each(|(k, v)| out.push_str(&format!("  {k}{}{v}\n", doc.labels.colon)));
                 out.push('\n');
             }
         }

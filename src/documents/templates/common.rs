@@ -306,11 +306,17 @@ pub fn sender(t: &Texts, p: &Patient) -> Vec<String> {
     let mut out = vec![val(&p.name, c.your_full_name)];
     out.extend(address_lines(&p.address, &format!("[{}]", c.your_address)));
     out.push(format!(
-        "{}: {}",
+        "{}{}{}",
         c.telephone,
+        c.colon,
         val(&p.phone, c.your_telephone)
     ));
-    out.push(format!("{}: {}", c.email, val(&p.email, c.your_email)));
+    out.push(format!(
+        "{}{}{}",
+        c.email,
+        c.colon,
+        val(&p.email, c.your_email)
+    ));
     out
 }
 
@@ -352,6 +358,7 @@ pub fn document(
         references: Vec::new(),
         disclaimer: t.common.disclaimer.to_owned(),
         labels: Labels {
+            colon: t.common.colon.to_owned(),
             references: t.common.references.to_owned(),
             page: t.common.page.to_owned(),
             page_of: t.common.page_of.to_owned(),

@@ -308,7 +308,53 @@ async fn templates_list_their_languages(b: Backend) {
     );
 }
 
+/// Blank templates in every language and format: the title in the
+/// language, placeholders in it, and no sentence of the English template.
+async fn blank_templates_in_every_language(b: Backend) {
+    let app = TestApp::spawn(b, Data::Empty).await;
+    let english = english_sentences();
+    let mut rendered = 0;
+    for template in TEMPLATES {
+        let offered: Vec<Lang> = if template == "insurer-appeal" {
+            vec![Lang::En]
+        } else {
+            lang::ALL.to_vec()
+        };
+        for l in offered {
+            let t = texts(l);
+            for (format, _) in FORMATS {
+                let res = app
+                    .get(&format!(
+                        "/v1/templates/{template}/blank?format={format}&lang={}",
+                        l.code()
+                    ))
+                    .await;
+                assert_eq!(res.status, 200, "{template} {l:?} {format}");
+                assert_eq!(res.header("content-language"), Some(l.code()));
+                let text = normalise(&text_of(format, &res.bytes));
+                let name = format!("[{}]", t.common.your_full_name);
+                let md_name = name.replace('[', "\\[").replace(']', "\\]");
+                assert!(
+                    text.contains(&name) || text.contains(&md_name),
+                    "{template} {l:?} {format}: placeholder {name}: {text}"
+                );
+                if l != Lang::En {
+                    for sentence in &english {
+                        assert!(
+                            !text.contains(sentence.as_str()),
+                            "{template} {l:?} {format} keeps English: {sentence:?}"
+                        );
+                    }
+                }
+                rendered += 1;
+            }
+        }
+    }
+    assert_eq!(rendered, (4 * 5 + 1) * FORMATS.len());
+}
+
 sqlite_once!(
+    blank_templates_in_every_language,
     every_template_renders_in_every_language_and_format,
     languages_are_chosen_and_refused_clearly,
     templates_list_their_languages,
