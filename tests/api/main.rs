@@ -14,6 +14,7 @@ mod backup;
 mod centres;
 mod cli;
 mod client;
+mod console;
 mod clinicians;
 mod criteria;
 mod curation;

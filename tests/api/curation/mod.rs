@@ -14,6 +14,7 @@ mod proposals;
 mod queue;
 mod reports;
 mod review;
+mod search;
 mod security;
 mod verifications;
 
