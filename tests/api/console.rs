@@ -146,6 +146,7 @@ async fn the_console_in_a_real_browser(b: Backend) {
         "signin-refused",
         "queue",
         "proposals-mine",
+        "proposal-revert",
     ] {
         assert!(screens.contains(&needed), "{needed} not scanned: {screens:?}");
         for width in [1280, 360] {
@@ -180,10 +181,33 @@ async fn the_console_in_a_real_browser(b: Backend) {
         assert!(source.starts_with("https://example.org/fake-"), "{source}");
     }
 
-    // Scenario 2: both curators' changes are in the published centre.
+    // Scenario 2: the second curator's re-applied change, approved, held
+    // both curators' edits; then a revert to revision 2 (the first
+    // curator's) was proposed and approved from the listing's history,
+    // after a reviewer recorded a verification and resolved a report.
+    let reviewer = tokens_reviewer(&app);
+    let reapplied = app
+        .get_json(&format!("/v1/curation/proposals/{}", got["conflict_reapplied"]), &reviewer)
+        .await
+        .expect(200);
+    assert_eq!(reapplied["status"], "approved");
+    assert_eq!(reapplied["entity"]["phone"], "+1 555 0100");
+    assert_eq!(reapplied["entity"]["institution"], "Fake Dallas Health System");
+    let reverted = app
+        .get_json(&format!("/v1/curation/proposals/{}", got["reverted"]), &reviewer)
+        .await
+        .expect(200);
+    assert_eq!((reverted["action"].as_str(), reverted["status"].as_str()), (Some("revert"), Some("approved")));
     let dallas = app.get_ok("/v1/centres/fake-dallas").await;
     assert_eq!(dallas["phone"], "+1 555 0100");
-    assert_eq!(dallas["institution"], "Fake Dallas Health System");
+    assert_eq!(dallas["institution"], "Example Test Hospital (fictional)");
+    assert_eq!(dallas["verification"]["status"], "verified");
+    assert_eq!(dallas["verification"]["method"], "telephone_call");
+    let open = app
+        .get_json("/v1/curation/reports?kind=centre&entity_id=fake-dallas", &reviewer)
+        .await
+        .expect(200);
+    assert_eq!(open["items"], serde_json::json!([]));
 
     // Scenario 3: the 18 good rows are published clinicians at Boston; the
     // two bad ones were never sent.
@@ -196,6 +220,11 @@ async fn the_console_in_a_real_browser(b: Backend) {
 
     // Scenario 4: the volunteer's token was revoked.
     assert_eq!(got["revoked_refused"], true);
+}
+
+/// Another reviewer's token, for reading what the browser left.
+fn tokens_reviewer(app: &TestApp) -> String {
+    app.account("Checking reviewer (fake)", Role::Reviewer)
 }
 
 both_backends!(the_console_in_a_real_browser);

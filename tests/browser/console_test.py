@@ -398,16 +398,45 @@ def scenario_4_accounts(browser, admin):
     ctx.close()
 
 
-def other_screens(reviewer, curator):
+def listing_tools(reviewer, curator):
+    """Reports, verification and revert from a listing's page."""
     reviewer.goto(console_url("/queue"))
     expect(h1(reviewer)).to_have_text("Work queue")
     screen(reviewer, "queue")
+    # A member of the public reports a problem (public API, no account).
+    sent = reviewer.request.post(
+        f"{BASE}/v1/centres/fake-dallas/reports",
+        data=json.dumps({"category": "wrong_contact_details",
+                         "details": "The fictional telephone number is out of date."}),
+        headers={"Content-Type": "application/json"})
+    assert sent.status == 202, sent.text()
     reviewer.goto(console_url("/centre/fake-dallas"))
-    expect(reviewer.locator("#history-h")).to_be_visible()
+    expect(reviewer.locator("#reports-h")).to_have_text("Open reports (1)")
+    expect(reviewer.locator("#reports-h + ul")).to_contain_text("out of date")
+    reviewer.locator("summary", has_text="Record that you confirmed").click()
+    reviewer.get_by_label("Source URL").fill("https://example.org/fake-dallas-confirmed")
+    reviewer.get_by_label("Note").fill("Fictional check of the fake contact page.")
     screen(reviewer, "centre-reviewer")
-    curator.goto(console_url("/proposals"))
+    reviewer.get_by_role("button", name="Record verification").click()
+    expect(reviewer.locator(".facts")).to_contain_text("Verified")
+    reviewer.get_by_label("What was done").fill("Telephone number corrected in revision 2.")
+    reviewer.get_by_role("button", name="Resolve").click()
+    expect(reviewer.locator("#reports-h")).to_have_text("Open reports (0)")
+
+    curator.goto(console_url("/centre/fake-dallas"))
+    curator.locator("summary", has_text="Revert to revision 2").click()
+    curator.get_by_label("Why restore revision 2?").fill("The parent institution was a fake guess; restore revision 2.")
+    curator.get_by_role("button", name="Propose reverting to revision 2").click()
+    expect(h1(curator)).to_contain_text("revert centre")
+    pid = proposal_id_of(curator)
+    screen(curator, "proposal-revert")
+    reviewer.goto(console_url(f"/proposal/{pid}"))
+    reviewer.locator("#approve").click()
+    expect(reviewer.locator("#proposal-status")).to_have_text("approved")
+    curator.goto(console_url("/proposals?tab=mine&status=approved"))
     expect(h1(curator)).to_have_text("Proposals")
     screen(curator, "proposals-mine")
+    result["reverted"] = pid
 
 
 def main():
@@ -433,7 +462,7 @@ def main():
         scenario_2_conflict(browser, reviewer)
         scenario_3_import(curator, reviewer)
         scenario_4_accounts(browser, admin)
-        other_screens(reviewer, curator)
+        listing_tools(reviewer, curator)
 
         # Signing out forgets the token: nothing left in the tab's storage.
         curator.get_by_role("button", name="Sign out").click()

@@ -1,7 +1,12 @@
 // Field-by-field differences between two versions of an entity, shown as
 // a before/after table (all values as text).
 
-import { h, pretty } from './dom.js';
+import { h, pretty, stackable } from './dom.js';
+
+/** A cell that says something about a value rather than showing one. */
+export class Note {
+  constructor(text) { this.text = text; }
+}
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -25,6 +30,7 @@ export function changes(before, after) {
 
 /** A value as readable text. */
 export function show(v) {
+  if (v instanceof Note) return v.text;
   if (v === null || v === undefined) return '—';
   if (Array.isArray(v)) {
     if (v.length === 0) return '(none)';
@@ -44,10 +50,11 @@ function describe(o) {
 /** A table of changes; `columns` names the before/after headings. */
 export function diffTable(rows, caption, columns = ['Before', 'After']) {
   if (!rows.length) return h('p', {}, 'No field differs.');
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'diff' },
+  const classes = columns.length === 1 ? ['after'] : columns.map((_, i) => (i === 0 ? 'before' : 'after'));
+  return h('div', { class: 'table-wrap' }, stackable(h('table', { class: 'diff' },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), columns.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows.map((r) => h('tr', {},
       h('th', { scope: 'row' }, pretty(r.path)),
-      (r.values || [r.before, r.after]).map((v, i) => h('td', { class: i === 0 ? 'before' : 'after' }, show(v))))))));
+      (r.values || [r.before, r.after]).map((v, i) => h('td', { class: classes[i] }, show(v)))))))));
 }

@@ -125,6 +125,20 @@ function controlFor(form, error) {
     || all.find((c) => c.dataset.field.startsWith(`${field}.`));
 }
 
+/**
+ * Labels each cell of a table with its column heading (data-label), so a
+ * narrow screen can show each row as a small card (see table.stack in
+ * console.css) instead of squeezing the columns.
+ */
+export function stackable(table) {
+  const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+  for (const row of table.querySelectorAll('tbody tr')) {
+    [...row.children].forEach((cell, i) => { if (heads[i]) cell.dataset.label = heads[i]; });
+  }
+  table.classList.add('stack');
+  return table;
+}
+
 /** A definition list of label/value pairs; null values say "not recorded". */
 export function facts(pairs) {
   return h('dl', { class: 'facts' }, pairs.map(([k, v]) => [

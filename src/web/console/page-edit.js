@@ -7,7 +7,7 @@
 import { api, plural } from './api.js';
 import { h, labelled, problemBox, showFieldErrors, clearFieldErrors, announce, link, pretty } from './dom.js';
 import { openapi, build, blank, SCHEMA_OF } from './schema-form.js';
-import { changes, diffTable } from './diff.js';
+import { changes, diffTable, Note } from './diff.js';
 import { go } from './app.js';
 
 export async function renderNew({ main, match, params }) {
@@ -136,12 +136,21 @@ async function conflict(main, form, state, mine, sources, reasonText) {
   const theirChanges = changes(state.base, theirs);
   const rows = [...new Set([...theirChanges, ...mineChanges].map((c) => c.path))].map((path) => {
     const get = (o) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), o);
-    return { path, values: [get(state.base), get(theirs), get(mine)] };
+    const changedBy = (list) => list.some((c) => c.path === path);
+    return {
+      path,
+      values: [
+        get(state.base),
+        changedBy(theirChanges) ? get(theirs) : new Note('(not changed since)'),
+        changedBy(mineChanges) ? get(mine) : new Note('(not changed by you)'),
+      ],
+    };
   });
+  const revision = (etag) => (etag || '').replace(/[^0-9]/g, '');
   const clash = mineChanges.filter((c) => theirChanges.some((t) => t.path === c.path));
   const panel = h('section', { class: 'conflict', 'aria-labelledby': 'conflict-h', tabindex: '-1', id: 'conflict' },
     h('h2', { id: 'conflict-h' }, 'Someone changed this listing meanwhile'),
-    h('p', {}, `Your edit was made on revision ${state.etag}; the listing is now at ${etag}. Nothing was sent.`),
+    h('p', {}, `You started from revision ${revision(state.etag)}; the listing is now at revision ${revision(etag)}. Your change was not sent.`),
     diffTable(rows, 'What changed', ['When you started', 'Now', 'Your edit']),
     clash.length ? h('p', { class: 'warn' }, `You and the other change both touched: ${clash.map((c) => pretty(c.path)).join(', ')}. Re-applying keeps your value for these.`) : null,
     h('button', { type: 'button', id: 'reapply' }, 'Re-apply my edit to the new version'),
@@ -157,7 +166,7 @@ async function conflict(main, form, state, mine, sources, reasonText) {
       at[keys[keys.length - 1]] = c.after;
     }
     main.replaceChildren(h('h1', {}, `Edit ${kind === 'fact' ? 'fact' : theirs.name}`),
-      h('div', { class: 'notice', role: 'status' }, `Your edit is re-applied to revision ${etag}. Check it and send it again.`));
+      h('div', { class: 'notice', role: 'status' }, `Your edit is re-applied to revision ${revision(etag)}. Check it and send it again.`));
     await editor(main, { ...state, base: theirs, etag, entity: merged, sources, reason: reasonText });
     main.querySelector('h1').setAttribute('tabindex', '-1');
     main.querySelector('h1').focus();

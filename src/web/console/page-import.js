@@ -4,7 +4,7 @@
 // per-row result. The codes allowed come from the OpenAPI document.
 
 import { api } from './api.js';
-import { h, labelled, link, problemBox, announce, pretty } from './dom.js';
+import { h, labelled, link, problemBox, announce, pretty, stackable } from './dom.js';
 import { records, write } from './csv.js';
 import { openapi } from './schema-form.js';
 
@@ -160,10 +160,11 @@ export async function render({ main }) {
     const codeLists = kind === 'centre' ? ['Programme'] : kind === 'clinician' ? ['Discipline', 'AffiliationRole'] : ['Metric', 'Attestation'];
     docs.replaceChildren(
       h('h2', {}, 'Columns'),
-      h('div', { class: 'table-wrap' }, h('table', {}, h('caption', { class: 'visually-hidden' }, 'CSV columns'),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'stack' }, h('caption', { class: 'visually-hidden' }, 'CSV columns'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Column'), h('th', { scope: 'col' }, 'What to put'))),
         h('tbody', {}, cols.map(([c, d]) => h('tr', {}, h('td', {}, h('code', {}, c)), h('td', {}, d || '—')))))),
-      codeLists.map((n) => h('p', {}, h('strong', {}, `${pretty(n)} codes: `), enums(spec, n).join(', '))));
+      ...codeLists.map((n) => h('p', {}, h('strong', {}, `${pretty(n)} codes: `), enums(spec, n).join(', '))));
+    stackable(docs.querySelector('table'));
   }
   kindSel.addEventListener('change', () => { showDocs(); preview.replaceChildren(); progress.replaceChildren(); });
   showDocs();
@@ -200,7 +201,7 @@ export async function render({ main }) {
     preview.append(
       h('h2', { id: 'preview-h', tabindex: '-1' }, 'Preview'),
       h('p', { id: 'import-summary' }, `${checked.length} rows: ${good} ready, ${bad.length} with errors (rows with errors are not sent).`),
-      h('div', { class: 'table-wrap' }, h('table', { id: 'preview-table' },
+      h('div', { class: 'table-wrap' }, h('table', { id: 'preview-table', class: 'stack' },
         h('caption', { class: 'visually-hidden' }, 'Rows of the file'),
         h('thead', {}, h('tr', {}, ['Line', 'Id', 'Name or value', 'Check'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, checked.map((c) => h('tr', { class: c.errors.length ? 'bad' : 'ok', 'data-line': c.line },
@@ -208,6 +209,7 @@ export async function render({ main }) {
           h('td', {}, c.entity.name || `${c.entity.metric}: ${c.entity.value}`),
           h('td', {}, c.errors.length ? h('ul', { class: 'row-errors' }, c.errors.map((e) => h('li', {}, e))) : 'ready')))))),
       send);
+    stackable(preview.querySelector('#preview-table'));
     announce(`${good} rows ready, ${bad.length} with errors.`);
     preview.querySelector('#preview-h').focus();
   }

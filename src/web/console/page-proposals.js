@@ -3,7 +3,7 @@
 // of selected proposals (POST /v1/curation/proposals/approve).
 
 import { api, all, qs, plural } from './api.js';
-import { h, labelled, link, problemBox, showFieldErrors, announce, facts, sourceText, pretty } from './dom.js';
+import { h, labelled, link, problemBox, showFieldErrors, announce, facts, sourceText, pretty, stackable } from './dom.js';
 import { changes, diffTable } from './diff.js';
 import { hasRole, currentAccount, go } from './app.js';
 
@@ -74,7 +74,7 @@ export async function renderList({ main, params }) {
 }
 
 function proposalTable(items, picks, myId) {
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'proposals' },
+  return h('div', { class: 'table-wrap' }, stackable(h('table', { class: 'proposals' },
     h('caption', { class: 'visually-hidden' }, 'Proposals'),
     h('thead', {}, h('tr', {},
       picks ? h('th', { scope: 'col' }, 'Select') : null,
@@ -96,7 +96,7 @@ function proposalTable(items, picks, myId) {
         h('td', {}, p.proposed_by.display_name),
         h('td', {}, p.proposed_at.slice(0, 16).replace('T', ' ')),
         h('td', {}, h('span', { class: `badge status-${p.status}` }, p.status)));
-    }))));
+    })))));
 }
 
 /** The entity as it was at the proposal's base revision. */
@@ -136,7 +136,9 @@ export async function renderOne({ main, match }) {
     h('section', { 'aria-labelledby': 'diff-h' }, h('h2', { id: 'diff-h' }, 'Changes'),
       p.action === 'revert' && !p.entity
         ? h('p', {}, `Restores the content of revision ${p.to_revision}; see the listing's history.`)
-        : diffTable(changes(before, after), p.action === 'create' ? 'The new listing, field by field' : 'Field by field, before and after')),
+        : p.action === 'create'
+          ? diffTable(changes(null, after).map((c) => ({ path: c.path, values: [c.after] })), 'The new listing, field by field', ['Proposed value'])
+          : diffTable(changes(before, after), 'Field by field, before and after')),
   );
   if (p.status !== 'open') return;
   const own = p.proposed_by.id === me.id;

@@ -60,9 +60,9 @@ export function blank(spec, raw) {
 
 function firstSentence(text) {
   if (!text) return null;
+  // Up to the first full stop that ends a sentence ("e.g. X" does not).
   const t = text.replace(/\s+/g, ' ').replace(/`/g, '').trim();
-  const m = t.match(/^.*?[.;](\s|$)/);
-  return (m ? m[0] : t).trim();
+  return t.split(/(?<=\.)\s+(?=[A-Z])/)[0];
 }
 
 function withLabel(label, control, hint, path) {
