@@ -84,6 +84,21 @@ def screen(page, name):
     """Scans the screen and saves it at 1280 and 360 px wide."""
     page.wait_for_load_state("networkidle")
     scan(page, name)
+    # A JavaScript value printed as text ("null", "[object ...]") is a bug.
+    stray = page.evaluate(
+        """() => {
+            const out = [];
+            const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            while (walk.nextNode()) {
+                const t = walk.currentNode.textContent.trim();
+                if (t === 'null' || t === 'undefined' || t.includes('[object ') || t === 'NaN') out.push(t);
+            }
+            return out;
+        }"""
+    )
+    if stray:
+        violations.append({"screen": name, "id": "stray-text", "impact": "serious",
+                           "help": f"JavaScript values shown as text: {stray[:5]}", "nodes": []})
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 900})
         # At 360 px nothing may scroll sideways but tables in their wrapper.

@@ -11,7 +11,7 @@ export async function render({ main, params }) {
   const items = await all('/v1/curation/queue', 2000);
   const counts = Object.fromEntries(REASONS.map((r) => [r, items.filter((i) => i.reasons.includes(r)).length]));
   const shown = reason ? items.filter((i) => i.reasons.includes(reason)) : items;
-  main.append(
+  main.append(...[
     h('h1', {}, 'Work queue'),
     h('p', {}, 'Listings that need a reviewer, most urgent first.'),
     h('ul', { class: 'tabs', 'aria-label': 'Filter by reason' },
@@ -29,5 +29,5 @@ export async function render({ main, params }) {
         h('td', {}, i.next_review_due || '—')))))),
     ),
     shown.length > 200 ? h('p', {}, `Showing the first 200 of ${shown.length}.`) : null,
-  );
+  ].filter(Boolean));
 }

@@ -38,11 +38,11 @@ export async function render({ main, params }) {
       box.focus();
     }
   });
-  main.append(
+  main.append(...[
     h('h1', {}, 'Sign in'),
     h('p', {}, 'The console is for the directory\'s volunteer curators, reviewers and administrators.'),
     msg ? h('div', { class: 'notice', role: 'alert' }, msg) : null,
     form,
     out,
-  );
+  ].filter(Boolean));
 }
