@@ -34,9 +34,10 @@ pub fn page(
     limit: usize,
 ) -> Result<Vec<Stored>, StoreError> {
     let candidates = candidates(conn, kind, query)?;
-    let words: Vec<String> = query.q.as_deref().map_or_else(Vec::new, |q| {
-        text::tokens(q).collect()
-    });
+    let words: Vec<String> = query
+        .q
+        .as_deref()
+        .map_or_else(Vec::new, |q| text::tokens(q).collect());
     let mut ids: Vec<String> = candidates
         .into_iter()
         .filter(|(id, _)| after.is_none_or(|a| id.as_str() > a))

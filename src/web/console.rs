@@ -96,7 +96,10 @@ fn serve(req: &HttpRequest, name: &str) -> Result<HttpResponse, ApiError> {
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+        });
     let mut response = if matches {
         HttpResponse::NotModified()
     } else {

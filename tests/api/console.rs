@@ -12,12 +12,21 @@ use crate::helpers::{python, run_python, Backend, Data, TestApp};
 use crate::{both_backends, sqlite_once};
 use sarcoma_directory::curation::model::Role;
 
-const POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+const POLICY: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 fn assert_console_headers(res: &crate::helpers::Response, what: &str) {
-    assert_eq!(res.header("content-security-policy"), Some(POLICY), "{what}");
-    assert_eq!(res.header("x-content-type-options"), Some("nosniff"), "{what}");
+    assert_eq!(
+        res.header("content-security-policy"),
+        Some(POLICY),
+        "{what}"
+    );
+    assert_eq!(
+        res.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
     assert_eq!(res.header("referrer-policy"), Some("no-referrer"), "{what}");
 }
 
@@ -25,9 +34,14 @@ async fn the_console_is_served_with_its_headers(b: Backend) {
     let app = TestApp::spawn(b, Data::Empty).await;
     let page = app.get("/curate/").await;
     assert_eq!(page.status, 200);
-    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     assert_console_headers(&page, "the page");
-    assert!(page.text.contains(r#"<script type="module" src="app.js"></script>"#));
+    assert!(page
+        .text
+        .contains(r#"<script type="module" src="app.js"></script>"#));
     assert!(!page.text.contains("<script>") && !page.text.contains("style="));
     // Every file the page and its modules name is served, as JavaScript
     // or CSS, with the same headers.
@@ -37,8 +51,16 @@ async fn the_console_is_served_with_its_headers(b: Backend) {
         let res = app.get(&format!("/curate/{}", files[i])).await;
         assert_eq!(res.status, 200, "{}", files[i]);
         assert_console_headers(&res, &files[i]);
-        let expected = if files[i].ends_with(".js") { "text/javascript" } else { "text/css" };
-        assert!(res.header("content-type").unwrap().starts_with(expected), "{}", files[i]);
+        let expected = if files[i].ends_with(".js") {
+            "text/javascript"
+        } else {
+            "text/css"
+        };
+        assert!(
+            res.header("content-type").unwrap().starts_with(expected),
+            "{}",
+            files[i]
+        );
         for part in res.text.split("from './").skip(1) {
             let name = part.split('\'').next().unwrap().to_owned();
             if !files.contains(&name) {
@@ -148,7 +170,10 @@ async fn the_console_in_a_real_browser(b: Backend) {
         "proposals-mine",
         "proposal-revert",
     ] {
-        assert!(screens.contains(&needed), "{needed} not scanned: {screens:?}");
+        assert!(
+            screens.contains(&needed),
+            "{needed} not scanned: {screens:?}"
+        );
         for width in [1280, 360] {
             let shot = out.join(format!("{needed}-{width}.png"));
             let len = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
@@ -163,11 +188,20 @@ async fn the_console_in_a_real_browser(b: Backend) {
         ("dr-test-kilo-fake", "fake-houston", 150.0),
         ("dr-test-lima-fake", "fake-austin", 160.0),
     ] {
-        assert_eq!(got[if volume == 150.0 { "mouse_clinician" } else { "keyboard_clinician" }], id);
+        assert_eq!(
+            got[if volume == 150.0 {
+                "mouse_clinician"
+            } else {
+                "keyboard_clinician"
+            }],
+            id
+        );
         let listed = app.ids(&format!("/v1/clinicians?centre={centre}")).await;
         assert!(listed.contains(&id.to_owned()), "{listed:?}");
         let assessments = app
-            .get_ok(&format!("/v1/clinicians/{id}/assessments?profile=guide-sarcoma-oncologist"))
+            .get_ok(&format!(
+                "/v1/clinicians/{id}/assessments?profile=guide-sarcoma-oncologist"
+            ))
             .await;
         let volume_criterion = assessments["items"][0]["criteria"]
             .as_array()
@@ -187,24 +221,39 @@ async fn the_console_in_a_real_browser(b: Backend) {
     // after a reviewer recorded a verification and resolved a report.
     let reviewer = tokens_reviewer(&app);
     let reapplied = app
-        .get_json(&format!("/v1/curation/proposals/{}", got["conflict_reapplied"]), &reviewer)
+        .get_json(
+            &format!("/v1/curation/proposals/{}", got["conflict_reapplied"]),
+            &reviewer,
+        )
         .await
         .expect(200);
     assert_eq!(reapplied["status"], "approved");
     assert_eq!(reapplied["entity"]["phone"], "+1 555 0100");
-    assert_eq!(reapplied["entity"]["institution"], "Fake Dallas Health System");
+    assert_eq!(
+        reapplied["entity"]["institution"],
+        "Fake Dallas Health System"
+    );
     let reverted = app
-        .get_json(&format!("/v1/curation/proposals/{}", got["reverted"]), &reviewer)
+        .get_json(
+            &format!("/v1/curation/proposals/{}", got["reverted"]),
+            &reviewer,
+        )
         .await
         .expect(200);
-    assert_eq!((reverted["action"].as_str(), reverted["status"].as_str()), (Some("revert"), Some("approved")));
+    assert_eq!(
+        (reverted["action"].as_str(), reverted["status"].as_str()),
+        (Some("revert"), Some("approved"))
+    );
     let dallas = app.get_ok("/v1/centres/fake-dallas").await;
     assert_eq!(dallas["phone"], "+1 555 0100");
     assert_eq!(dallas["institution"], "Example Test Hospital (fictional)");
     assert_eq!(dallas["verification"]["status"], "verified");
     assert_eq!(dallas["verification"]["method"], "telephone_call");
     let open = app
-        .get_json("/v1/curation/reports?kind=centre&entity_id=fake-dallas", &reviewer)
+        .get_json(
+            "/v1/curation/reports?kind=centre&entity_id=fake-dallas",
+            &reviewer,
+        )
         .await
         .expect(200);
     assert_eq!(open["items"], serde_json::json!([]));
@@ -212,7 +261,10 @@ async fn the_console_in_a_real_browser(b: Backend) {
     // Scenario 3: the 18 good rows are published clinicians at Boston; the
     // two bad ones were never sent.
     let boston = app.ids("/v1/clinicians?centre=fake-boston&limit=100").await;
-    let imported: Vec<&String> = boston.iter().filter(|i| i.starts_with("dr-test-import-")).collect();
+    let imported: Vec<&String> = boston
+        .iter()
+        .filter(|i| i.starts_with("dr-test-import-"))
+        .collect();
     assert_eq!(imported.len(), 18, "{boston:?}");
     for bad in ["dr-test-import-05-fake", "dr-test-import-12-fake"] {
         assert!(!boston.contains(&bad.to_owned()));

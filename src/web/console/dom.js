@@ -116,13 +116,21 @@ function controlFor(form, error) {
   // Entity rules name the field in the message: "sources: no source",
   // "name is empty", "as_of 2030-01-01 is in the future".
   let field = error.field.replace(/\[(\d+)\]/g, '.$1');
+  const tries = [];
   if (field === 'entity') {
-    const word = (error.message.match(/^[a-z_.]+/) || [''])[0];
-    if (word) field = `entity.${word}`;
-    if (/ takes /.test(error.message)) field = 'entity.value';
+    // "address: country \"X\" is not ..." names address.country.
+    const m = error.message.match(/^([a-z_.]+)(?::\s*([a-z_]+))?/);
+    if (m && m[2]) tries.push(`entity.${m[1]}.${m[2]}`);
+    if (m) tries.push(`entity.${m[1]}`);
+    if (/ takes /.test(error.message)) tries.unshift('entity.value');
   }
-  return all.find((c) => c.dataset.field === field)
-    || all.find((c) => c.dataset.field.startsWith(`${field}.`));
+  if (field !== 'entity') tries.push(field);
+  for (const t of tries) {
+    const found = all.find((c) => c.dataset.field === t)
+      || all.find((c) => c.dataset.field.startsWith(`${t}.`));
+    if (found) return found;
+  }
+  return null;
 }
 
 /**

@@ -33,7 +33,11 @@ async fn curators_find_listings_of_any_status(b: Backend) {
     assert!(first["revision"].as_i64().unwrap() >= 1, "{first}");
     assert_eq!(first["entity"]["name"], "Fictional Sarcoma Unit Houston");
     let public = app.ids("/v1/centres?q=houston").await;
-    assert_eq!(public, ["fake-houston"], "the public list shows published only");
+    assert_eq!(
+        public,
+        ["fake-houston"],
+        "the public list shows published only"
+    );
     // Accents and case folded; every word must match.
     let koln = app
         .get_json("/v1/curation/centres?q=sarkomzentrum%20koln", &curator)
@@ -120,7 +124,10 @@ async fn a_listings_facts(b: Backend) {
         .await
         .expect(200);
     assert!(entity_ids(&none).is_empty());
-    let all = app.get_json("/v1/curation/facts", &curator).await.expect(200);
+    let all = app
+        .get_json("/v1/curation/facts", &curator)
+        .await
+        .expect(200);
     assert_eq!(entity_ids(&all).len(), 2);
     app.get_json("/v1/curation/facts?subject_kind=centre", &curator)
         .await
@@ -128,9 +135,12 @@ async fn a_listings_facts(b: Backend) {
     app.get_json("/v1/curation/facts?subject_id=fake-houston", &curator)
         .await
         .assert_problem(400, Some("subject_kind"));
-    app.get_json("/v1/curation/facts?subject_kind=fact&subject_id=x", &curator)
-        .await
-        .assert_problem(400, Some("subject_kind"));
+    app.get_json(
+        "/v1/curation/facts?subject_kind=fact&subject_id=x",
+        &curator,
+    )
+    .await
+    .assert_problem(400, Some("subject_kind"));
 }
 
 async fn search_parameters_are_checked(b: Backend) {
@@ -155,9 +165,27 @@ async fn search_parameters_are_checked(b: Backend) {
 async fn reviewers_read_one_listings_reports(b: Backend) {
     let app = TestApp::spawn(b, Data::Fixtures).await;
     let reviewer = app.account("Reviewer (fake)", Role::Reviewer);
-    let houston = report(&app, "centre", "fake-houston", "The fictional phone is wrong.").await;
-    report(&app, "centre", "fake-dallas", "The fictional address is wrong.").await;
-    report(&app, "clinician", "fake-dr-alpha", "The fictional clinician moved.").await;
+    let houston = report(
+        &app,
+        "centre",
+        "fake-houston",
+        "The fictional phone is wrong.",
+    )
+    .await;
+    report(
+        &app,
+        "centre",
+        "fake-dallas",
+        "The fictional address is wrong.",
+    )
+    .await;
+    report(
+        &app,
+        "clinician",
+        "fake-dr-alpha",
+        "The fictional clinician moved.",
+    )
+    .await;
     let page = app
         .get_json(
             "/v1/curation/reports?kind=centre&entity_id=fake-houston",
@@ -165,7 +193,10 @@ async fn reviewers_read_one_listings_reports(b: Backend) {
         )
         .await
         .expect(200);
-    let got: Vec<i64> = items(&page).iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let got: Vec<i64> = items(&page)
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(got, [houston]);
     let alpha = app
         .get_json(
