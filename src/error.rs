@@ -59,6 +59,9 @@ pub struct ApiError {
     errors: Vec<FieldError>,
     /// Extra response headers (WWW-Authenticate, ETag, Retry-After).
     headers: Vec<(header::HeaderName, String)>,
+    /// An RFC 9457 extension member: its name and value (a bulk
+    /// operation's per-item results).
+    extension: Option<Box<(&'static str, serde_json::Value)>>,
 }
 
 impl std::fmt::Debug for ApiError {
@@ -83,7 +86,14 @@ impl ApiError {
             detail,
             errors: Vec::new(),
             headers: Vec::new(),
+            extension: None,
         }
+    }
+
+    /// Adds the extension member `name` to the problem document.
+    pub fn with_extension(mut self, name: &'static str, value: serde_json::Value) -> Self {
+        self.extension = Some(Box::new((name, value)));
+        self
     }
 
     fn with_header(mut self, name: header::HeaderName, value: String) -> Self {
@@ -420,7 +430,12 @@ impl ResponseError for ApiError {
         for (name, value) in &self.headers {
             res.insert_header((name.clone(), value.as_str()));
         }
-        res.body(serde_json::to_string(&self.problem()).expect("problem serialises"))
+        let mut body = serde_json::to_value(self.problem()).expect("problem serialises");
+        if let (Some(extension), Some(members)) = (&self.extension, body.as_object_mut()) {
+            let (name, value) = &**extension;
+            members.insert((*name).to_owned(), value.clone());
+        }
+        res.body(body.to_string())
     }
 }
 

@@ -4,7 +4,9 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::curation::{accounts, audit, listings, proposals, queue, reports, search};
+use crate::handlers::curation::{
+    accounts, audit, bulk, listings, proposals, queue, reports, search,
+};
 use crate::handlers::interop::{changes, export};
 use crate::handlers::{criteria, directory, documents, fhir, ops};
 
@@ -57,6 +59,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(listings::verify_clinician)
             .service(proposals::create_proposal)
             .service(proposals::list_proposals)
+            .service(bulk::approve_proposals)
             .service(proposals::get_proposal)
             .service(proposals::approve_proposal)
             .service(proposals::reject_proposal)

@@ -8,7 +8,7 @@ use crate::curation::model::{EntityKind, ProposalAction};
 use crate::curation::proposals::rows::ProposalRow;
 use crate::directory::model::ListingStatus;
 use crate::error::ApiError;
-use crate::store::{bump_data_version, record_change, DbConnection, StoreError};
+use crate::store::{bump_data_version, record_change, DbConnection, NewChange, StoreError};
 
 /// Applies an open proposal approved by `approver`; returns the entity's
 /// new revision. 409 when the entity moved on since the proposal was made.
@@ -105,7 +105,9 @@ pub fn approved(
 /// The change feed and the data version for one applied change: the
 /// listing itself (created, updated or archived as its public visibility
 /// moves) and the published listings that show it (a centre's clinicians,
-/// a clinician's centres, a fact's subject).
+/// a clinician's centres, a fact's subject). A change nobody can see (to
+/// a draft, or a fact about one) moves neither: public reads, their ETags
+/// and every node's read model stay as they are.
 pub fn publish(
     conn: &mut DbConnection,
     before: Option<&Entity>,
@@ -116,6 +118,7 @@ pub fn publish(
     let subject = after.or(before).expect("a change has a before or an after");
     let kind = subject.kind();
     let id = subject.id().to_owned();
+    let mut rows: Vec<(EntityKind, String, &str, i64)> = Vec::new();
     if kind != EntityKind::Fact {
         let was = before.is_some_and(Entity::is_published);
         let is = after.is_some_and(Entity::is_published);
@@ -126,7 +129,7 @@ pub fn publish(
             (false, false) => None,
         };
         if let Some(action) = action {
-            record_change(conn, kind.code(), &id, action, revision, now)?;
+            rows.push((kind, id.clone(), action, revision));
         }
     }
     for (k, related) in entities::related_published(conn, before, after)? {
@@ -134,8 +137,17 @@ pub fn publish(
             continue;
         }
         let rev = entities::revision_of(conn, k, &related)?;
-        record_change(conn, k.code(), &related, "updated", rev, now)?;
+        rows.push((k, related, "updated", rev));
     }
-    bump_data_version(conn)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let data_version = bump_data_version(conn)?;
+    for (k, id, action, rev) in &rows {
+        record_change(
+            conn,
+            NewChange::new(k.code(), id, action, *rev, now, data_version),
+        )?;
+    }
     Ok(())
 }

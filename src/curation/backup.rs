@@ -46,6 +46,9 @@ pub struct ChangeRow {
     pub action: String,
     pub revision: i64,
     pub changed_at: String,
+    /// Absent in backups made before the column existed.
+    #[serde(default)]
+    pub data_version: Option<i64>,
 }
 
 /// Every table, each in primary-key order.

@@ -15,7 +15,9 @@ use crate::directory::model::*;
 use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
 use crate::directory::seed::{builtin_seed_hash, SeedDocument, SeedReport, BUILTIN_SEED};
 use crate::store::schema::{affiliations, audit_log, centres, clinicians, facts, seed_state};
-use crate::store::{bump_data_version, lock_writes, record_change, DbConnection, StoreError};
+use crate::store::{
+    bump_data_version, lock_writes, record_change, DbConnection, NewChange, StoreError,
+};
 
 /// Inserts what the document has and the database lacks, in one transaction.
 /// A stored listing or fact is never overwritten, whatever its status (an
@@ -150,9 +152,9 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
             touched.push((f.subject.kind.code(), f.subject.id.clone()));
             report.facts += 1;
         }
-        record_changes(conn, &created, touched, &now)?;
         if report.added() > 0 {
-            bump_data_version(conn)?;
+            let data_version = bump_data_version(conn)?;
+            record_changes(conn, &created, touched, &now, data_version)?;
         }
         Ok(report)
     })
@@ -193,10 +195,14 @@ fn record_changes(
     conn: &mut DbConnection,
     created: &[(&str, &str)],
     mut touched: Vec<(&str, String)>,
-    now: &str,
+    at: &str,
+    data_version: i64,
 ) -> Result<(), StoreError> {
     for (kind, id) in created {
-        record_change(conn, kind, id, "created", 1, now)?;
+        record_change(
+            conn,
+            NewChange::new(kind, id, "created", 1, at, data_version),
+        )?;
     }
     touched.sort();
     touched.dedup();
@@ -225,7 +231,10 @@ fn record_changes(
                 .optional()?,
         };
         if let Some(revision) = published {
-            record_change(conn, kind, &id, "updated", revision, now)?;
+            record_change(
+                conn,
+                NewChange::new(kind, &id, "updated", revision, at, data_version),
+            )?;
         }
     }
     Ok(())

@@ -12,7 +12,9 @@ use crate::error::{ApiError, Problem};
 use crate::handlers::filters::{self, CountryCode, RegionCode};
 use crate::http::problems;
 use crate::http::{pagination, params};
-use crate::readmodel::index::{Facet, Hit, Index, Near, Query};
+use crate::readmodel::entries::{CentreEntry, ClinicianEntry};
+use crate::readmodel::index::Facet;
+use crate::readmodel::search::{Hit, Near, Query};
 use crate::readmodel::snapshot::Snapshot;
 use crate::readmodel::views::*;
 use crate::state::AppState;
@@ -189,32 +191,34 @@ fn list_page(
         q.facets.push((Facet::Meets, profile));
     }
     let badge = list_profile(snapshot, "assessment", badge, kind)?;
-    let assessment = badge
-        .as_deref()
-        .map(|id| (id, snapshot.outcomes[id].as_slice()));
-    let index = match kind {
-        SubjectKind::Centre => &snapshot.centre_index,
-        SubjectKind::Clinician => &snapshot.clinician_index,
-    };
-    let hits = index.search(&q);
-    let item_json = |pos: u32| match kind {
-        SubjectKind::Centre => snapshot.centres[pos as usize].item_json.as_str(),
-        SubjectKind::Clinician => snapshot.clinicians[pos as usize].item_json.as_str(),
-    };
-    Ok(page_response(
-        req, &hits, q.limit, index, item_json, assessment,
-    ))
+    let slot = |id: &str| snapshot.profiles.slot(kind, id).expect("checked above");
+    Ok(match kind {
+        SubjectKind::Centre => {
+            let hits = snapshot.centres.search(&q);
+            let assessment = badge.as_deref().map(|id| (id, slot(id)));
+            page_response(req, &hits, q.limit, assessment, |e: &CentreEntry| {
+                (&e.item_json, &e.outcomes)
+            })
+        }
+        SubjectKind::Clinician => {
+            let hits = snapshot.clinicians.search(&q);
+            let assessment = badge.as_deref().map(|id| (id, slot(id)));
+            page_response(req, &hits, q.limit, assessment, |e: &ClinicianEntry| {
+                (&e.item_json, &e.outcomes)
+            })
+        }
+    })
 }
 
 /// Writes `{"items":[...],"next_cursor":...}` from pre-serialised items,
-/// adding `distance_km` and `assessment` where asked.
-fn page_response<'s>(
+/// adding `distance_km` and `assessment` (profile id, outcome slot) where
+/// asked.
+fn page_response<T>(
     req: &HttpRequest,
-    hits: &[Hit],
+    hits: &[Hit<'_, T>],
     limit: usize,
-    index: &Index,
-    item_json: impl Fn(u32) -> &'s str,
-    assessment: Option<(&str, &[Outcome])>,
+    assessment: Option<(&str, usize)>,
+    parts: impl Fn(&T) -> (&String, &Vec<Outcome>),
 ) -> HttpResponse {
     let more = hits.len() > limit;
     let shown = &hits[..hits.len().min(limit)];
@@ -224,12 +228,13 @@ fn page_response<'s>(
         if i > 0 {
             body.push(',');
         }
-        body.push_str(item_json(hit.pos));
+        let (item_json, outcomes) = parts(hit.item);
+        body.push_str(item_json);
         if let Some(d) = hit.distance_km {
             body.push_str(&format!(",\"distance_km\":{d:.2}"));
         }
-        if let Some((profile, outcomes)) = assessment {
-            let outcome = outcomes[hit.pos as usize].code();
+        if let Some((profile, slot)) = assessment {
+            let outcome = outcomes[slot].code();
             body.push_str(&format!(
                 ",\"assessment\":{{\"profile\":\"{profile}\",\"outcome\":\"{outcome}\"}}"
             ));
@@ -237,7 +242,7 @@ fn page_response<'s>(
         body.push('}');
     }
     body.push_str("],\"next_cursor\":");
-    let next_cursor = filters::next_cursor(index, shown, more);
+    let next_cursor = filters::next_cursor(shown, more);
     match &next_cursor {
         Some(cursor) => {
             body.push('"');
@@ -435,5 +440,5 @@ pub async fn list_regions(
     params::none(req.query_string())?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
-        .body(state.snapshot().regions_json.clone()))
+        .body(state.snapshot().regions_json.to_string()))
 }

@@ -5,7 +5,8 @@
 use crate::directory::text::{fold, tokens};
 use crate::error::ApiError;
 use crate::http::{pagination, params};
-use crate::readmodel::index::{After, Facet, Hit, Index};
+use crate::readmodel::index::Facet;
+use crate::readmodel::search::{After, Hit};
 
 /// Longest free-text search accepted, in characters.
 pub const MAX_SEARCH_CHARS: usize = 200;
@@ -128,9 +129,9 @@ pub fn after(name: &str, raw: Option<&str>, by_distance: bool) -> Result<Option<
 }
 
 /// The cursor of the page after `shown` when `more` follow.
-pub fn next_cursor(index: &Index, shown: &[Hit], more: bool) -> Option<String> {
+pub fn next_cursor<T>(shown: &[Hit<'_, T>], more: bool) -> Option<String> {
     match (more, shown.last()) {
-        (true, Some(last)) => Some(pagination::encode(&After::of(index, last).position())),
+        (true, Some(last)) => Some(pagination::encode(&After::of(last).position())),
         _ => None,
     }
 }

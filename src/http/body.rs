@@ -145,8 +145,17 @@ fn data_error(path: &str, inner: &serde_json::Error, fields_doc: &str) -> ApiErr
         )
     } else {
         let msg = msg.split(" at line ").next().unwrap_or_default().to_owned();
+        // A missing field is named itself, not the object that lacks it.
+        let missing = msg
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let field = match (missing, path) {
+            (Some(name), ".") => name.to_owned(),
+            (Some(name), path) => format!("{path}.{name}"),
+            (None, path) => path.to_owned(),
+        };
         ApiError::validation(vec![FieldError {
-            field: path.to_owned(),
+            field,
             message: msg,
         }])
     }

@@ -19,18 +19,21 @@ pub fn if_match(req: &HttpRequest) -> Result<i64, ApiError> {
         .headers()
         .get(header::IF_MATCH)
         .ok_or_else(ApiError::precondition_required)?;
-    raw.to_str()
-        .ok()
-        .map(str::trim)
-        .and_then(|v| v.strip_prefix("\"r"))
+    raw.to_str().ok().and_then(parse).ok_or_else(|| {
+        ApiError::bad_header(
+            "If-Match",
+            "must be one ETag this API gave, such as \"r3\" (quotes included)",
+        )
+    })
+}
+
+/// The revision an ETag `"r<revision>"` names (surrounding blanks allowed).
+pub fn parse(value: &str) -> Option<i64> {
+    value
+        .trim()
+        .strip_prefix("\"r")
         .and_then(|v| v.strip_suffix('"'))
         .and_then(|v| v.parse::<i64>().ok())
-        .ok_or_else(|| {
-            ApiError::bad_header(
-                "If-Match",
-                "must be one ETag this API gave, such as \"r3\" (quotes included)",
-            )
-        })
 }
 
 /// 412 unless the client's revision is the current one.

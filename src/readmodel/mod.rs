@@ -2,9 +2,12 @@
 //! search index and precomputed assessments. Every public read answers
 //! from it; writes and other nodes' changes reach it through `refresh`.
 
+pub mod delta;
+pub mod entries;
 pub mod index;
 pub mod position;
 pub mod refresh;
+pub mod search;
 pub mod snapshot;
 pub mod views;
 

@@ -1,7 +1,7 @@
 //! Where a page of a directory search ends, in the form a list cursor
 //! carries it (`http::pagination` encodes it opaquely).
 
-use crate::readmodel::index::{After, Hit, Index};
+use crate::readmodel::search::{After, Hit};
 
 /// [`After`] as a list cursor carries it (see `http::pagination`): the
 /// folded name (`n`) or the distance (`d`) of the last item, and its id.
@@ -16,14 +16,14 @@ pub struct Position {
 }
 
 impl After {
-    /// Where the page ending at the hit `pos` of `index` ends.
-    pub fn of(index: &Index, hit: &Hit) -> Self {
-        let (key, id) = index.key(hit.pos);
+    /// Where the page ending at `hit` ends.
+    pub fn of<T>(hit: &Hit<'_, T>) -> Self {
+        let id = hit.key.id.clone();
         match hit.distance_km {
-            Some(km) => After::Distance { km, id: id.clone() },
+            Some(km) => After::Distance { km, id },
             None => After::Name {
-                key: key.clone(),
-                id: id.clone(),
+                key: hit.key.name.clone(),
+                id,
             },
         }
     }

@@ -1,23 +1,27 @@
 //! Keeping the read model current: a node swaps in a new snapshot when the
 //! shared data version moves (a write here or on another node) or the day
-//! changes (facts can turn stale overnight).
+//! changes (facts can turn stale overnight). The new snapshot is the old
+//! one moved on by what changed (`delta.rs`).
 
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use crate::readmodel::delta::{self, Update};
 use crate::readmodel::snapshot::Snapshot;
-use crate::store::{data_version, Database, StoreError};
+use crate::store::{Database, StoreError};
 
 /// The current snapshot, replaced whole and read without locks.
 pub struct ReadModel {
     current: ArcSwap<Snapshot>,
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 impl ReadModel {
     pub fn new(snapshot: Snapshot) -> Self {
         Self {
             current: ArcSwap::from_pointee(snapshot),
+            refreshing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -31,31 +35,43 @@ impl ReadModel {
         self.current.load_full()
     }
 
-    /// Rebuilds the snapshot when the data version moved (or the day
-    /// changed). Writes call it before answering, so this node reads its
-    /// own writes at once; other nodes see them at their next poll.
+    /// Brings the snapshot up to the database: by the listings the writes
+    /// since it changed (or, failing that, a full load), and to today's
+    /// date. Writes call it before answering, so this node reads its own
+    /// writes at once; other nodes see them at their next poll.
     pub async fn refresh(&self, db: &Database) -> Result<(), StoreError> {
-        let (current, evaluated_on) = {
-            let s = self.snapshot();
-            (s.version, s.evaluated_on)
-        };
-        let loaded = db
-            .run(move |conn| {
-                // A new day can turn current facts stale, so it rebuilds too.
-                let same_day = chrono::Utc::now().date_naive() == evaluated_on;
-                if data_version(conn)? == current && same_day {
-                    return Ok(None);
-                }
-                Snapshot::load(conn).map(Some)
-            })
+        // One refresh at a time: each starts from the snapshot the last
+        // one left, so none can replace a newer snapshot with an older.
+        let _one = self.refreshing.lock().await;
+        let base = self.snapshot_arc();
+        let (version, position) = (base.version, base.latest_change);
+        let update = db
+            .run(move |conn| delta::load(conn, version, position))
             .await?;
-        if let Some(snapshot) = loaded {
-            // Two refreshes may race; never replace a newer snapshot.
-            if snapshot.version >= self.snapshot().version {
-                log::info!("directory refreshed to data version {}", snapshot.version);
-                self.current.store(Arc::new(snapshot));
+        let today = chrono::Utc::now().date_naive();
+        let next = match update {
+            Update::Unchanged if today == base.evaluated_on => return Ok(()),
+            Update::Unchanged => base.on_day(today),
+            Update::Full(snapshot) => {
+                log::info!(
+                    "directory loaded in full at data version {}",
+                    snapshot.version
+                );
+                *snapshot
             }
-        }
+            Update::Delta(d) => {
+                let (centres, clinicians) = (d.centres.len(), d.clinicians.len());
+                let next = tokio::task::spawn_blocking(move || base.apply(d, today))
+                    .await
+                    .map_err(|e| StoreError::Blocking(e.to_string()))?;
+                log::debug!(
+                    "directory moved to data version {} ({centres} centres, {clinicians} clinicians changed)",
+                    next.version
+                );
+                next
+            }
+        };
+        self.current.store(Arc::new(next));
         Ok(())
     }
 

@@ -6,8 +6,9 @@ use diesel::prelude::*;
 use crate::store::schema::{changes, directory_state};
 use crate::store::{DbConnection, StoreError};
 
-/// One change-feed row: position, kind, id, action, revision, time.
-pub type ChangeRow = (i64, String, String, String, i64, String);
+/// One change-feed row: position, kind, id, action, revision, time, and
+/// the data version it produced (null before that was recorded).
+pub type ChangeRow = (i64, String, String, String, i64, String, Option<i64>);
 
 /// Positions before the horizon have been purged.
 fn horizon(conn: &mut DbConnection) -> Result<i64, StoreError> {

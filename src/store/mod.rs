@@ -430,31 +430,62 @@ pub fn data_version(conn: &mut DbConnection) -> Result<i64, StoreError> {
         .first(conn)?)
 }
 
-pub fn bump_data_version(conn: &mut DbConnection) -> Result<(), StoreError> {
+/// Moves the data version on; returns the new one, which the change-feed
+/// rows of the same write record.
+pub fn bump_data_version(conn: &mut DbConnection) -> Result<i64, StoreError> {
     use schema::directory_state::dsl::*;
     diesel::update(directory_state.filter(id.eq(1)))
         .set(data_version.eq(data_version + 1))
         .execute(conn)?;
-    Ok(())
+    Ok(directory_state
+        .filter(id.eq(1))
+        .select(data_version)
+        .first(conn)?)
 }
 
-/// Appends to the change feed; call inside the write's transaction.
-pub fn record_change(
-    conn: &mut DbConnection,
-    kind: &str,
-    id: &str,
-    action: &str,
-    revision: i64,
-    at: &str,
-) -> Result<(), StoreError> {
+/// One change-feed row to append.
+pub struct NewChange<'a> {
+    pub kind: &'a str,
+    pub id: &'a str,
+    pub action: &'a str,
+    pub revision: i64,
+    pub at: &'a str,
+    /// The data version the write moved to ([`bump_data_version`]).
+    pub data_version: i64,
+}
+
+impl<'a> NewChange<'a> {
+    pub fn new(
+        kind: &'a str,
+        id: &'a str,
+        action: &'a str,
+        revision: i64,
+        at: &'a str,
+        data_version: i64,
+    ) -> Self {
+        NewChange {
+            kind,
+            id,
+            action,
+            revision,
+            at,
+            data_version,
+        }
+    }
+}
+
+/// Appends to the change feed; call inside the write's transaction, after
+/// [`bump_data_version`].
+pub fn record_change(conn: &mut DbConnection, change: NewChange<'_>) -> Result<(), StoreError> {
     use schema::changes::dsl as c;
     diesel::insert_into(c::changes)
         .values((
-            c::entity_kind.eq(kind),
-            c::entity_id.eq(id),
-            c::action.eq(action),
-            c::revision.eq(revision),
-            c::changed_at.eq(at),
+            c::entity_kind.eq(change.kind),
+            c::entity_id.eq(change.id),
+            c::action.eq(change.action),
+            c::revision.eq(change.revision),
+            c::changed_at.eq(change.at),
+            c::data_version.eq(Some(change.data_version)),
         ))
         .execute(conn)?;
     Ok(())

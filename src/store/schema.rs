@@ -127,6 +127,7 @@ diesel::table! {
         action -> Text,
         revision -> BigInt,
         changed_at -> Text,
+        data_version -> Nullable<BigInt>,
     }
 }
 

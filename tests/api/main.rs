@@ -28,5 +28,6 @@ mod interop;
 mod openapi;
 mod operations;
 mod readme;
+mod readmodel;
 mod seed;
 mod settings;

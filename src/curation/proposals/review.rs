@@ -108,6 +108,59 @@ pub fn propose(
     })
 }
 
+/// One proposal of a bulk approval and the revision its reviewer read.
+pub struct Pick {
+    pub id: i64,
+    pub revision: i64,
+}
+
+/// Approves `picks` in order, each as [`decide`] would. Not `atomic`: each
+/// in its own transaction, so one failure leaves the others applied.
+/// `atomic`: all in one transaction (each in a savepoint, so every pick is
+/// checked), committed only when every pick succeeds; otherwise none is
+/// applied and the results say why each failed. The error is the
+/// transaction's own (a lost database), never a pick's.
+pub fn approve_many(
+    conn: &mut DbConnection,
+    picks: &[Pick],
+    caller: &Caller,
+    reason: Option<String>,
+    atomic: bool,
+) -> Result<Vec<Result<ProposalView, ApiError>>, ApiError> {
+    let approve_all = |conn: &mut DbConnection| -> Vec<Result<ProposalView, ApiError>> {
+        picks
+            .iter()
+            .map(|p| {
+                decide(
+                    conn,
+                    p.id,
+                    p.revision,
+                    caller,
+                    Verdict::Approve,
+                    reason.clone(),
+                )
+            })
+            .collect()
+    };
+    if !atomic {
+        return Ok(approve_all(conn));
+    }
+    let mut results = Vec::new();
+    let committed = conn.transaction(|conn| {
+        lock_writes(conn)?;
+        results = approve_all(conn);
+        if results.iter().all(Result::is_ok) {
+            Ok(())
+        } else {
+            Err(ApiError::conflict("a pick failed; nothing applied"))
+        }
+    });
+    match committed {
+        Err(e) if results.iter().all(Result::is_ok) => Err(e),
+        _ => Ok(results),
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 pub enum Verdict {
     Approve,

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod listings;
 pub mod proposals;
 pub mod queue;

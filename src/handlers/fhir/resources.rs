@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::directory::model::{Centre, Source};
-use crate::readmodel::snapshot::{CentreEntry, ClinicianEntry};
+use crate::readmodel::entries::{CentreEntry, ClinicianEntry};
 
 /// Base URL of this directory's identifiers.
 pub const SYSTEM: &str = "https://sarcoma-directory.example/id";

@@ -9,7 +9,9 @@ use serde_json::{json, Value};
 
 use crate::directory::text::tokens;
 use crate::handlers::filters;
-use crate::readmodel::index::{Facet, Hit, Near, Query};
+use crate::readmodel::entries::{CentreEntry, ClinicianEntry};
+use crate::readmodel::index::Facet;
+use crate::readmodel::search::{Near, Query};
 use crate::readmodel::snapshot::Snapshot;
 
 use crate::handlers::fhir::resources;
@@ -159,13 +161,14 @@ pub async fn read(
     }
     let s = state.snapshot();
     let found = match kind.as_str() {
-        "Organization" => s.centre(&id).map(resources::organization),
-        "Location" => s.centre(&id).map(resources::location),
-        "HealthcareService" => s.centre(&id).map(resources::healthcare_service),
-        "Practitioner" => s.clinician(&id).map(resources::practitioner),
+        "Organization" => s.centre(&id).map(|e| resources::organization(e)),
+        "Location" => s.centre(&id).map(|e| resources::location(e)),
+        "HealthcareService" => s.centre(&id).map(|e| resources::healthcare_service(e)),
+        "Practitioner" => s.clinician(&id).map(|e| resources::practitioner(e)),
         "PractitionerRole" => s
             .clinicians
             .iter()
+            .map(|d| &d.item)
             .find(|c| {
                 c.clinician
                     .affiliations
@@ -234,7 +237,8 @@ pub async fn search(
             return invalid(format!("search parameter {k:?} is given more than once")).response();
         }
     }
-    match run_search(&kind, &params, &state.snapshot()) {
+    let snapshot = state.snapshot();
+    match run_search(&kind, &params, &snapshot) {
         Ok((entries, next)) => {
             let base = format!("/fhir/{kind}");
             let self_link = if req.query_string().is_empty() {
@@ -248,27 +252,56 @@ pub async fn search(
                 let url = pagination::next_url(&base, req.query_string(), "_cursor", &cursor);
                 links.push(json!({"relation": "next", "url": url}));
             }
-            let entry: Vec<Value> = entries
-                .into_iter()
-                .map(|r| {
-                    let full = format!(
-                        "/fhir/{}/{}",
-                        r["resourceType"].as_str().unwrap_or_default(),
-                        r["id"].as_str().unwrap_or_default()
-                    );
-                    json!({"fullUrl": full, "resource": r, "search": {"mode": "match"}})
-                })
-                .collect();
-            respond(
-                StatusCode::OK,
-                &json!({"resourceType": "Bundle", "type": "searchset", "link": links, "entry": entry}),
-            )
+            // Resources come serialised (made once per listing and kept):
+            // the Bundle is written around them, as /v1 writes its pages.
+            let mut body = String::with_capacity(entries.len() * 2048 + 256);
+            body.push_str(r#"{"resourceType":"Bundle","type":"searchset","link":"#);
+            body.push_str(&Value::Array(links).to_string());
+            body.push_str(r#","entry":["#);
+            for (i, r) in entries.iter().enumerate() {
+                if i > 0 {
+                    body.push(',');
+                }
+                let full = format!("/fhir/{}/{}", r.kind, r.id);
+                body.push_str(r#"{"fullUrl":"#);
+                body.push_str(&Value::String(full).to_string());
+                body.push_str(r#","resource":"#);
+                body.push_str(&r.json);
+                body.push_str(r#","search":{"mode":"match"}}"#);
+            }
+            body.push_str("]}");
+            HttpResponse::build(StatusCode::OK)
+                .content_type(FHIR_JSON)
+                .body(body)
         }
         Err(e) => e.response(),
     }
 }
 
-type Found = (Vec<Value>, Option<String>);
+/// A serialised resource of a searchset, with its type and id.
+struct Found<'a> {
+    kind: &'a str,
+    id: String,
+    json: std::borrow::Cow<'a, str>,
+}
+
+impl Found<'_> {
+    fn owned(r: Value) -> Found<'static> {
+        Found {
+            kind: match r["resourceType"].as_str() {
+                Some("Organization") => "Organization",
+                Some("Location") => "Location",
+                Some("HealthcareService") => "HealthcareService",
+                Some("Practitioner") => "Practitioner",
+                _ => "PractitionerRole",
+            },
+            id: r["id"].as_str().unwrap_or_default().to_owned(),
+            json: r.to_string().into(),
+        }
+    }
+}
+
+type Page<'a> = (Vec<Found<'a>>, Option<String>);
 
 fn reference<'a>(v: &'a str, kind: &str) -> &'a str {
     v.strip_prefix(kind)
@@ -276,7 +309,11 @@ fn reference<'a>(v: &'a str, kind: &str) -> &'a str {
         .unwrap_or(v)
 }
 
-fn run_search(kind: &str, p: &BTreeMap<&str, &str>, s: &Snapshot) -> Result<Found, Invalid> {
+fn run_search<'s>(
+    kind: &str,
+    p: &BTreeMap<&str, &str>,
+    s: &'s Snapshot,
+) -> Result<Page<'s>, Invalid> {
     let limit = match p.get("_count") {
         None => 20,
         Some(v) => v
@@ -314,36 +351,64 @@ fn run_search(kind: &str, p: &BTreeMap<&str, &str>, s: &Snapshot) -> Result<Foun
     if let Some(org) = p.get("organization") {
         // A centre has one HealthcareService, with the centre's id.
         let id = reference(org, "Organization");
-        let found = s.centre(id).map(resources::healthcare_service);
+        let found = s.centre(id).map(|e| resources::healthcare_service(e));
         let name_ok = q.words.iter().all(|w| {
             found.as_ref().is_some_and(|f| {
                 tokens(f["name"].as_str().unwrap_or_default()).any(|t| t.starts_with(w.as_str()))
             })
         });
-        return Ok((found.filter(|_| name_ok).into_iter().collect(), None));
+        let found = found.filter(|_| name_ok).map(Found::owned);
+        return Ok((found.into_iter().collect(), None));
     }
-    let index = if centre_kind {
-        &s.centre_index
+    if centre_kind {
+        let hits = s.centres.search(&q);
+        let shown = &hits[..hits.len().min(limit)];
+        let next = filters::next_cursor(shown, hits.len() > limit);
+        let resources = shown
+            .iter()
+            .map(|h| {
+                let e: &'s CentreEntry = h.item;
+                let (slot, kind): (usize, &'static str) = match kind {
+                    "Organization" => (0, "Organization"),
+                    "Location" => (1, "Location"),
+                    _ => (2, "HealthcareService"),
+                };
+                let json = e.renderings.get(slot, || {
+                    let r = match slot {
+                        0 => resources::organization(e),
+                        1 => resources::location(e),
+                        _ => resources::healthcare_service(e),
+                    };
+                    r.to_string()
+                });
+                Found {
+                    kind,
+                    id: e.centre.id.clone(),
+                    json: json.into(),
+                }
+            })
+            .collect();
+        Ok((resources, next))
     } else {
-        &s.clinician_index
-    };
-    let hits: Vec<Hit> = index.search(&q);
-    let more = hits.len() > limit;
-    let shown = &hits[..hits.len().min(limit)];
-    let next = filters::next_cursor(index, shown, more);
-    let resources = shown
-        .iter()
-        .map(|h| {
-            let pos = h.pos as usize;
-            match kind {
-                "Organization" => resources::organization(&s.centres[pos]),
-                "Location" => resources::location(&s.centres[pos]),
-                "HealthcareService" => resources::healthcare_service(&s.centres[pos]),
-                _ => resources::practitioner(&s.clinicians[pos]),
-            }
-        })
-        .collect();
-    Ok((resources, next))
+        let hits = s.clinicians.search(&q);
+        let shown = &hits[..hits.len().min(limit)];
+        let next = filters::next_cursor(shown, hits.len() > limit);
+        let resources = shown
+            .iter()
+            .map(|h| {
+                let e: &'s ClinicianEntry = h.item;
+                let json = e
+                    .renderings
+                    .get(0, || resources::practitioner(e).to_string());
+                Found {
+                    kind: "Practitioner",
+                    id: e.clinician.id.clone(),
+                    json: json.into(),
+                }
+            })
+            .collect();
+        Ok((resources, next))
+    }
 }
 
 /// `near=LAT|LON|DIST|km`: FHIR's form; only km are supported.
@@ -386,7 +451,7 @@ struct RolePosition {
 
 /// PractitionerRole search: by practitioner and/or organization, paged
 /// by position in the (stable) list of matching roles.
-fn roles(p: &BTreeMap<&str, &str>, s: &Snapshot, limit: usize) -> Result<Found, Invalid> {
+fn roles(p: &BTreeMap<&str, &str>, s: &Snapshot, limit: usize) -> Result<Page<'static>, Invalid> {
     let practitioner = p.get("practitioner").map(|v| reference(v, "Practitioner"));
     let organization = p.get("organization").map(|v| reference(v, "Organization"));
     let offset = match p.get("_cursor") {
@@ -394,25 +459,25 @@ fn roles(p: &BTreeMap<&str, &str>, s: &Snapshot, limit: usize) -> Result<Found, 
         Some(c) => pagination::decode::<RolePosition>("_cursor", c)?.at,
     };
     // The clinicians to look at: one, those at one centre, or all.
-    let candidates: Vec<usize> = match (practitioner, organization) {
-        (Some(id), _) => s.clinician_position(id).into_iter().collect(),
+    let candidates: Vec<&ClinicianEntry> = match (practitioner, organization) {
+        (Some(id), _) => s.clinician(id).map(|e| &**e).into_iter().collect(),
         (None, Some(org)) => {
             let q = Query {
                 facets: vec![(Facet::Centre, org.to_owned())],
                 limit: usize::MAX - 1,
                 ..Default::default()
             };
-            s.clinician_index
+            s.clinicians
                 .search(&q)
                 .into_iter()
-                .map(|h| h.pos as usize)
+                .map(|h| &**h.item)
                 .collect()
         }
-        (None, None) => (0..s.clinicians.len()).collect(),
+        (None, None) => s.clinicians.iter().map(|d| &*d.item).collect(),
     };
     let matching = candidates
         .into_iter()
-        .flat_map(|i| resources::practitioner_roles(&s.clinicians[i]))
+        .flat_map(resources::practitioner_roles)
         .filter(|role| {
             let at = role["organization"]["reference"]
                 .as_str()
@@ -423,5 +488,8 @@ fn roles(p: &BTreeMap<&str, &str>, s: &Snapshot, limit: usize) -> Result<Found, 
     let page: Vec<Value> = matching.skip(offset).take(limit + 1).collect();
     let next =
         (page.len() > limit).then(|| pagination::encode(&RolePosition { at: offset + limit }));
-    Ok((page.into_iter().take(limit).collect(), next))
+    Ok((
+        page.into_iter().take(limit).map(Found::owned).collect(),
+        next,
+    ))
 }

@@ -110,7 +110,7 @@ pub async fn list_changes(
     let cursor = encode(rows.last().map_or(since, |r| r.0));
     let items = rows
         .iter()
-        .map(|(_, kind, id, action, revision, at)| Change {
+        .map(|(_, kind, id, action, revision, at, _)| Change {
             entity: ChangedEntity {
                 kind: kind.clone(),
                 id: id.clone(),

@@ -3,6 +3,8 @@
 //! Each export states the change-feed position it reflects
 //! (`Changes-Cursor`), so a client can follow `/v1/changes` from there.
 
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use futures_util::stream;
@@ -12,6 +14,8 @@ use crate::error::ApiError;
 use crate::handlers::interop::{changes, ATTRIBUTION, DATA_LICENCE};
 use crate::http::params;
 use crate::http::problems;
+use crate::readmodel::entries::{CentreEntry, ClinicianEntry};
+use crate::readmodel::index::SortKey;
 use crate::readmodel::snapshot::Snapshot;
 use crate::state::AppState;
 
@@ -93,8 +97,7 @@ fn sources(list: &[crate::directory::model::Source]) -> String {
         .join(" ")
 }
 
-fn centre_row(s: &Snapshot, i: usize) -> Vec<String> {
-    let e = &s.centres[i];
+fn centre_row(e: &CentreEntry) -> Vec<String> {
     let c = &e.centre;
     let a = &c.address;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -140,8 +143,7 @@ fn centre_row(s: &Snapshot, i: usize) -> Vec<String> {
     ]
 }
 
-fn clinician_row(s: &Snapshot, i: usize) -> Vec<String> {
-    let e = &s.clinicians[i];
+fn clinician_row(e: &ClinicianEntry) -> Vec<String> {
     let c = &e.clinician;
     vec![
         c.id.clone(),
@@ -214,43 +216,59 @@ mod tests {
     }
 }
 
-/// Chunk `n` (listings n*CHUNK..) of the export.
-fn chunk(s: &Snapshot, kind: Kind, format: Format, n: usize) -> Vec<u8> {
-    let len = match kind {
-        Kind::Centres => s.centres.len(),
-        Kind::Clinicians => s.clinicians.len(),
-    };
+/// The next chunk of the export: up to CHUNK listings after `after`, and
+/// the key of the last one when the chunk is full (more may follow).
+fn chunk(
+    s: &Snapshot,
+    kind: Kind,
+    format: Format,
+    after: Option<&SortKey>,
+) -> (Vec<u8>, Option<Arc<SortKey>>) {
     let mut out = Vec::with_capacity(CHUNK * 1024);
-    for i in (n * CHUNK)..((n + 1) * CHUNK).min(len) {
-        match (kind, format) {
-            (Kind::Centres, Format::Ndjson) => {
-                let e = &s.centres[i];
-                out.extend(
-                    json(&CentreLine {
-                        centre: &e.centre,
-                        clinicians: &e.clinicians,
-                        facts: &e.facts,
-                    })
-                    .into_bytes(),
-                );
-                out.push(b'\n');
+    let mut last = None;
+    let mut n = 0;
+    match kind {
+        Kind::Centres => {
+            for d in s.centres.iter_after(after).take(CHUNK) {
+                let e = &d.item;
+                match format {
+                    Format::Ndjson => {
+                        out.extend(
+                            json(&CentreLine {
+                                centre: &e.centre,
+                                clinicians: &e.clinicians,
+                                facts: &e.facts,
+                            })
+                            .into_bytes(),
+                        );
+                        out.push(b'\n');
+                    }
+                    Format::Csv => out.extend(csv_line(&centre_row(e))),
+                }
+                (last, n) = (Some(d.key.clone()), n + 1);
             }
-            (Kind::Clinicians, Format::Ndjson) => {
-                let e = &s.clinicians[i];
-                out.extend(
-                    json(&ClinicianLine {
-                        clinician: &e.clinician,
-                        facts: &e.facts,
-                    })
-                    .into_bytes(),
-                );
-                out.push(b'\n');
+        }
+        Kind::Clinicians => {
+            for d in s.clinicians.iter_after(after).take(CHUNK) {
+                let e = &d.item;
+                match format {
+                    Format::Ndjson => {
+                        out.extend(
+                            json(&ClinicianLine {
+                                clinician: &e.clinician,
+                                facts: &e.facts,
+                            })
+                            .into_bytes(),
+                        );
+                        out.push(b'\n');
+                    }
+                    Format::Csv => out.extend(csv_line(&clinician_row(e))),
+                }
+                (last, n) = (Some(d.key.clone()), n + 1);
             }
-            (Kind::Centres, Format::Csv) => out.extend(csv_line(&centre_row(s, i))),
-            (Kind::Clinicians, Format::Csv) => out.extend(csv_line(&clinician_row(s, i))),
         }
     }
-    out
+    (out, last.filter(|_| n == CHUNK))
 }
 
 fn export(
@@ -261,22 +279,25 @@ fn export(
 ) -> Result<HttpResponse, ApiError> {
     params::none(req.query_string())?;
     let snapshot = state.snapshot_arc();
-    let len = match kind {
-        Kind::Centres => snapshot.centres.len(),
-        Kind::Clinicians => snapshot.clinicians.len(),
-    };
     let header_line = match (kind, format) {
         (_, Format::Ndjson) => Vec::new(),
         (Kind::Centres, Format::Csv) => csv_line(&CENTRE_COLUMNS),
         (Kind::Clinicians, Format::Csv) => csv_line(&CLINICIAN_COLUMNS),
     };
     let cursor = changes::encode(snapshot.latest_change);
-    let chunks = len.div_ceil(CHUNK);
-    let body = stream::iter(
-        std::iter::once(header_line)
-            .chain((0..chunks).map(move |n| chunk(&snapshot, kind, format, n))),
-    )
-    .map(|bytes| Ok::<_, actix_web::Error>(web::Bytes::from(bytes)));
+    // Chunk by chunk, each after the last key of the one before: memory
+    // stays flat however large the directory.
+    let chunks = stream::unfold(Some(None), move |after: Option<Option<Arc<SortKey>>>| {
+        let snapshot = snapshot.clone();
+        async move {
+            let after = after?;
+            let (bytes, last) = chunk(&snapshot, kind, format, after.as_deref());
+            Some((bytes, last.map(Some)))
+        }
+    });
+    let body = stream::iter([header_line])
+        .chain(chunks)
+        .map(|bytes| Ok::<_, actix_web::Error>(web::Bytes::from(bytes)));
     let (name, media) = match (kind, format) {
         (Kind::Centres, Format::Ndjson) => ("centres.ndjson", "application/x-ndjson"),
         (Kind::Centres, Format::Csv) => ("centres.csv", "text/csv; charset=utf-8; header=present"),

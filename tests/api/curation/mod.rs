@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit_history;
+mod bulk;
 mod concurrency;
 mod lists;
 mod nodes;

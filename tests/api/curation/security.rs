@@ -35,6 +35,7 @@ const ROLES: &[(&str, &str, Role)] = &[
     ("POST", "/v1/curation/accounts/{id}/tokens", Role::Admin),
     ("DELETE", "/v1/curation/tokens/{id}", Role::Admin),
     ("POST", "/v1/curation/proposals", Role::Curator),
+    ("POST", "/v1/curation/proposals/approve", Role::Reviewer),
     (
         "POST",
         "/v1/curation/proposals/{id}/approve",
