@@ -82,6 +82,7 @@ def scan(page, name):
 
 def screen(page, name):
     """Scans the screen and saves it at 1280 and 360 px wide."""
+    page.wait_for_selector('main[aria-busy="false"]')
     page.wait_for_load_state("networkidle")
     scan(page, name)
     # A JavaScript value printed as text ("null", "[object ...]") is a bug.
@@ -154,7 +155,9 @@ def proposal_id_of(page):
 
 
 def tab_to(page, selector, limit=400):
-    """Presses Tab until the focused element matches `selector`."""
+    """Presses Tab until the focused element matches `selector` (once the
+    page has finished loading: main is aria-busy while it renders)."""
+    page.wait_for_selector('main[aria-busy="false"]')
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):

@@ -105,29 +105,39 @@ async function render() {
     return;
   }
   const [re, page, role] = found;
-  main.replaceChildren();
+  // Each page renders into a view of its own: a page still loading when
+  // the volunteer moves on keeps writing into its detached view, never
+  // into the next page.
+  const view = h('div', { class: 'view' });
+  main.replaceChildren(view);
+  main.setAttribute('aria-busy', 'true');
+  const focusBefore = document.activeElement;
   markCurrent(path);
   if (role && !hasRole(role)) {
-    main.append(h('h1', { tabindex: '-1' }, 'Not for your role'),
+    view.append(h('h1', { tabindex: '-1' }, 'Not for your role'),
       h('p', {}, `This page is for the ${role} role; you are signed in as a ${me.role}.`));
-    focusHeading(main);
-    return;
-  }
-  try {
-    await page({ main, match: path.match(re), params, me });
-  } catch (e) {
-    if (ticket !== rendering) return;
-    main.replaceChildren(h('h1', { tabindex: '-1' }, 'Something went wrong'),
-      h('p', { role: 'alert' }, (e.problem && e.problem.detail) || String(e)));
+  } else {
+    try {
+      await page({ main: view, match: path.match(re), params, me });
+    } catch (e) {
+      if (ticket !== rendering) return;
+      view.replaceChildren(h('h1', { tabindex: '-1' }, 'Something went wrong'),
+        h('p', { role: 'alert' }, (e.problem && e.problem.detail) || String(e)));
+    }
   }
   if (ticket !== rendering) return;
-  const h1 = main.querySelector('h1');
+  main.setAttribute('aria-busy', 'false');
+  const h1 = view.querySelector('h1');
   document.title = `${h1 ? h1.textContent : 'Curation'} · Curation console`;
-  focusHeading(main);
+  // Focus goes to the new heading, unless the volunteer already moved it
+  // into the page while it loaded.
+  const moved = document.activeElement !== focusBefore
+    && document.activeElement !== document.body && document.activeElement !== main;
+  if (!moved) focusHeading(view);
 }
 
-function focusHeading(main) {
-  const h1 = main.querySelector('h1');
+function focusHeading(view) {
+  const h1 = view.querySelector('h1');
   if (!h1) return;
   h1.setAttribute('tabindex', '-1');
   h1.focus();
