@@ -371,6 +371,7 @@ def scenario_3_import(curator, reviewer):
     rev.get_by_role("button", name="Approve selected").click()
     expect(rev.locator("#batch-heading")).to_have_text("18 of 18 approved", timeout=60_000)
     expect(rev.locator("#batch-rows li.ok")).to_have_count(18)
+    expect(rev.locator("table.proposals .status-approved")).to_have_count(18)
     screen(rev, "batch-approved")
     result["imported"] = 18
 

@@ -63,6 +63,13 @@ export async function renderList({ main, params }) {
       results = err.problem.results;
       heading = 'Nothing was applied: some proposals could not be approved';
     }
+    for (const r of results) {
+      if (r.status !== 200) continue;
+      const box = picks.get(r.id);
+      if (box) { box.checked = false; box.disabled = true; }
+      const badge = table.querySelector(`[data-proposal="${r.id}"] .badge`);
+      if (badge) { badge.textContent = 'approved'; badge.className = 'badge status-approved'; }
+    }
     out.replaceChildren(h('h3', { tabindex: '-1', id: 'batch-heading' }, heading),
       h('ul', { id: 'batch-rows' }, results.map((r) => h('li', { class: r.status === 200 ? 'ok' : 'bad' },
         link(`/proposal/${r.id}`, `#${r.id}`), ': ',
@@ -90,7 +97,7 @@ function proposalTable(items, picks, myId) {
           pick = h('td', {}, box);
         }
       }
-      return h('tr', {}, pick,
+      return h('tr', { 'data-proposal': p.id }, pick,
         h('td', {}, link(`/proposal/${p.id}`, `#${p.id} ${p.action}`)),
         h('td', {}, `${p.kind} ${p.entity_id}`),
         h('td', {}, p.proposed_by.display_name),
