@@ -8,17 +8,19 @@ use crate::handlers::curation::{
     accounts, audit, bulk, listings, proposals, queue, reports, search,
 };
 use crate::handlers::interop::{changes, export};
-use crate::handlers::{criteria, directory, documents, fhir, ops};
+use crate::handlers::{criteria, directory, documents, facets, fhir, ops, suggest};
 
 /// Every documented route.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/v1")
             .service(directory::list_centres)
+            .service(facets::centre_facets)
             .service(directory::get_centre)
             .service(directory::list_clinicians)
             .service(directory::get_clinician)
             .service(directory::list_regions)
+            .service(suggest::suggest)
             .service(criteria::list_profiles)
             .service(criteria::get_profile)
             .service(criteria::centre_assessments)

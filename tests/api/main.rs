@@ -18,6 +18,7 @@ mod clinicians;
 mod console;
 mod criteria;
 mod curation;
+mod discovery;
 mod documents;
 mod errors;
 mod faults;
