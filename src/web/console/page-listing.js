@@ -55,6 +55,27 @@ function details(kind, stored) {
   return h('section', { 'aria-labelledby': 'details-h' }, h('h2', { id: 'details-h' }, 'Details'), facts(rows));
 }
 
+/**
+ * A source for an archive or revert proposal: the API requires sources
+ * only for new content, but the console asks for one with every proposal
+ * (where the curator learned the listing closed, or why the old revision
+ * was right).
+ */
+function sourceInputs(what) {
+  const url = h('input', { type: 'url', 'data-field': 'sources.0.url' });
+  const citation = h('input', { type: 'text', 'data-field': 'sources.0.citation' });
+  return {
+    els: [labelled(`Source URL (${what})`, url, 'A web address (http or https), or give a citation below.').wrap,
+      labelled('Source citation', citation).wrap],
+    read: () => {
+      const s = { url: url.value.trim() || null, citation: citation.value.trim() || null, listed_by: [] };
+      return s.url || s.citation ? [s] : [];
+    },
+  };
+}
+
+const NO_SOURCE = { detail: 'Give a source: a web address or a citation.', errors: [{ field: 'sources.0.url', message: 'a source is needed' }] };
+
 function actions(kind, e, etag) {
   const box = h('div', { class: 'actions' },
     link(`/edit/${kind}/${encodeURIComponent(e.id)}`, kind === 'fact' ? 'Edit this fact' : 'Edit this listing', { class: 'button' }));
@@ -67,16 +88,24 @@ function actions(kind, e, etag) {
   const archived = e.status === 'archived';
   if (!archived) {
     const reason = h('textarea', { rows: 2, 'data-field': 'reason' });
+    const source = sourceInputs(kind === 'fact' ? 'why it is wrong' : 'that it closed or moved');
     const out = h('div');
-    const form = h('form', { class: 'inline-form' },
+    const form = h('form', { class: 'inline-form', novalidate: true },
       labelled(kind === 'fact' ? 'Why remove this fact?' : 'Why archive this listing?', reason, 'At least 10 characters, for the reviewer and the audit trail.').wrap,
+      source.els,
       h('button', { type: 'submit', class: 'danger' }, kind === 'fact' ? 'Propose removing it' : 'Propose archiving it'), out);
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       out.replaceChildren();
+      const sources = source.read();
+      if (!sources.length) {
+        showFieldErrors(form, NO_SOURCE);
+        out.append(problemBox(NO_SOURCE, 'Not sent'));
+        return;
+      }
       try {
         const { data } = await api('POST', '/v1/curation/proposals', {
-          body: { kind, action: 'archive', id: e.id, reason: reason.value.trim(), sources: [] }, ifMatch: etag,
+          body: { kind, action: 'archive', id: e.id, reason: reason.value.trim(), sources }, ifMatch: etag,
         });
         announce(`Proposal ${data.id} created.`);
         go(`/proposal/${data.id}`);
@@ -211,16 +240,24 @@ async function historySection(kind, id, current, etag) {
 
 function revertForm(kind, id, revision, etag) {
   const reason = h('textarea', { rows: 2, 'data-field': 'reason' });
+  const source = sourceInputs(`that revision ${revision} is right`);
   const out = h('div');
-  const form = h('form', { class: 'inline-form' },
+  const form = h('form', { class: 'inline-form', novalidate: true },
     labelled(`Why restore revision ${revision}?`, reason, 'At least 10 characters.').wrap,
+    source.els,
     h('button', { type: 'submit', class: 'secondary' }, `Propose reverting to revision ${revision}`), out);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     out.replaceChildren();
+    const sources = source.read();
+    if (!sources.length) {
+      showFieldErrors(form, NO_SOURCE);
+      out.append(problemBox(NO_SOURCE, 'Not sent'));
+      return;
+    }
     try {
       const { data } = await api('POST', '/v1/curation/proposals', {
-        body: { kind, action: 'revert', id, to_revision: revision, reason: reason.value.trim(), sources: [] }, ifMatch: etag,
+        body: { kind, action: 'revert', id, to_revision: revision, reason: reason.value.trim(), sources }, ifMatch: etag,
       });
       go(`/proposal/${data.id}`);
     } catch (err) {
