@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::curation::{accounts, audit, bulk, listings, proposals, queue, reports};
 use crate::handlers::interop::{changes, export};
-use crate::handlers::{criteria, directory, documents, fhir, ops};
+use crate::handlers::{criteria, directory, documents, fhir, hsds, ops};
 
 /// Every documented route.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -69,6 +69,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(fhir::routes::metadata)
             .service(fhir::routes::read)
             .service(fhir::routes::search),
+    )
+    .service(
+        scope::scope("/hsds")
+            .service(hsds::about)
+            .service(hsds::list_organizations)
+            .service(hsds::get_organization)
+            .service(hsds::list_services)
+            .service(hsds::get_service)
+            .service(hsds::list_service_at_locations)
+            .service(hsds::get_service_at_location),
     )
     .service(ops::healthz)
     .service(ops::readyz);

@@ -8,5 +8,6 @@ pub mod directory;
 pub mod documents;
 pub mod fhir;
 pub mod filters;
+pub mod hsds;
 pub mod interop;
 pub mod ops;

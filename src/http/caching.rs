@@ -28,6 +28,7 @@ fn cacheable(raw: &str) -> bool {
     let path = crate::http::path::decoded(raw);
     (path.starts_with("/v1/") && !path.starts_with("/v1/curation/"))
         || path.starts_with("/fhir/")
+        || path.starts_with("/hsds/")
         || path == "/openapi.json"
 }
 
