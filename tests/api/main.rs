@@ -31,3 +31,4 @@ mod readme;
 mod readmodel;
 mod seed;
 mod settings;
+mod typescript;
