@@ -13,6 +13,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/v1")
             .service(directory::list_centres)
+            .service(directory::list_centres_geojson)
             .service(directory::get_centre)
             .service(directory::list_clinicians)
             .service(directory::get_clinician)

@@ -8,6 +8,7 @@ pub mod directory;
 pub mod documents;
 pub mod fhir;
 pub mod filters;
+pub mod geojson;
 pub mod hsds;
 pub mod interop;
 pub mod ops;

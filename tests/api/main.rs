@@ -22,6 +22,7 @@ mod errors;
 mod faults;
 mod fhir;
 mod geo;
+mod geojson;
 mod hsds;
 mod http;
 mod interop;
