@@ -57,6 +57,10 @@ for size in "${SIZES[@]}"; do
     measure "$size" "$backend" "q text search" "/v1/centres?q=riverside%20sarcoma&limit=20"
     measure "$size" "$backend" "get by id" "/v1/centres/synthetic-centre-000042"
     measure "$size" "$backend" "meets guide centre, US" "/v1/centres?meets=guide-sarcoma-centre&country=US&limit=20"
+    measure "$size" "$backend" "facets, no filter" "/v1/centres/facets"
+    measure "$size" "$backend" "facets, country=DE" "/v1/centres/facets?country=DE"
+    measure "$size" "$backend" "suggest q=riv" "/v1/suggest?q=riv"
+    measure "$size" "$backend" "suggest q=synthetic north" "/v1/suggest?q=synthetic%20north"
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
 done

@@ -83,7 +83,7 @@ for size in "${SIZES[@]}"; do
     wrk_line "/v1/centres?country=US" "/v1/centres?country=US&limit=20"
     wrk_line "FHIR Organization?address-country=US" "/fhir/Organization?address-country=US&_count=20"
     wrk_line "/v1/clinicians?country=US" "/v1/clinicians?country=US&limit=20"
-    wrk_line "FHIR Practitioner (address-country not supported: all)" "/fhir/Practitioner?_count=20"
+    wrk_line "FHIR Practitioner?address-country=US" "/fhir/Practitioner?address-country=US&_count=20"
     echo "RSS after the run: $(rss $a) MiB" | tee -a "$out"
     kill $a $b; wait $a $b 2>/dev/null || true
     trap - EXIT

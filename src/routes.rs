@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::curation::{accounts, audit, bulk, listings, proposals, queue, reports};
 use crate::handlers::interop::{changes, export};
-use crate::handlers::{criteria, directory, documents, fhir, hsds, ops};
+use crate::handlers::{criteria, directory, documents, facets, fhir, hsds, ops, suggest};
 
 /// Every documented route.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -14,10 +14,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
         scope::scope("/v1")
             .service(directory::list_centres)
             .service(directory::list_centres_geojson)
+            .service(facets::centre_facets)
             .service(directory::get_centre)
             .service(directory::list_clinicians)
             .service(directory::get_clinician)
             .service(directory::list_regions)
+            .service(suggest::suggest)
             .service(criteria::list_profiles)
             .service(criteria::get_profile)
             .service(criteria::centre_assessments)

@@ -124,8 +124,34 @@ pub struct ClinicianListParams {
     assessment: Option<String>,
 }
 
+/// The centre filters a list and its facet counts share.
+pub struct CentreFilters<'a> {
+    pub country: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub city: Option<&'a str>,
+    pub q: Option<&'a str>,
+    pub programme: Option<&'a str>,
+    pub service: Option<&'a str>,
+}
+
+/// A centre query from its filters (each checked, named when wrong).
+pub fn centre_filters(f: CentreFilters<'_>) -> Result<Query, ApiError> {
+    let mut q = Query::default();
+    q.facets.extend(filters::country("country", f.country)?);
+    q.facets.extend(filters::region("region", f.region)?);
+    q.facets.extend(filters::city("city", f.city)?);
+    if let Some(prog) = params::one_of::<Programme>("programme", f.programme)? {
+        q.facets.push((Facet::Programme, prog.code().to_owned()));
+    }
+    if let Some(s) = params::one_of::<ServiceKind>("service", f.service)? {
+        q.facets.push((Facet::Service, s.code().to_owned()));
+    }
+    q.words = filters::words("q", f.q)?;
+    Ok(q)
+}
+
 /// `near`, `radius_km`, `limit` and `cursor`, shared by both lists.
-fn paging(
+pub fn paging(
     near: Option<&str>,
     radius: Option<&str>,
     limit: Option<&str>,
@@ -158,7 +184,7 @@ fn paging(
 
 /// A criteria profile named by a list parameter; it must exist and apply
 /// to the listed kind.
-fn list_profile(
+pub fn list_profile(
     snapshot: &Snapshot,
     name: &str,
     raw: Option<&str>,
@@ -313,19 +339,14 @@ pub async fn list_centres_geojson(
 
 fn centres(req: &HttpRequest, state: &AppState, geo: bool) -> Result<HttpResponse, ApiError> {
     let p: CentreListParams = params::parse(req.query_string())?;
-    let mut q = Query::default();
-    q.facets
-        .extend(filters::country("country", p.country.as_deref())?);
-    q.facets
-        .extend(filters::region("region", p.region.as_deref())?);
-    q.facets.extend(filters::city("city", p.city.as_deref())?);
-    if let Some(prog) = params::one_of::<Programme>("programme", p.programme.as_deref())? {
-        q.facets.push((Facet::Programme, prog.code().to_owned()));
-    }
-    if let Some(s) = params::one_of::<ServiceKind>("service", p.service.as_deref())? {
-        q.facets.push((Facet::Service, s.code().to_owned()));
-    }
-    q.words = filters::words("q", p.q.as_deref())?;
+    let mut q = centre_filters(CentreFilters {
+        country: p.country.as_deref(),
+        region: p.region.as_deref(),
+        city: p.city.as_deref(),
+        q: p.q.as_deref(),
+        programme: p.programme.as_deref(),
+        service: p.service.as_deref(),
+    })?;
     paging(
         p.near.as_deref(),
         p.radius_km.as_deref(),

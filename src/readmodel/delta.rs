@@ -275,6 +275,7 @@ impl Snapshot {
         }
         if next.regions != self.regions {
             next.regions_json = next.regions.to_json().into();
+            next.places = Arc::new(next.regions.places());
         }
         if today != self.evaluated_on {
             next = next.on_day(today);
@@ -312,5 +313,99 @@ impl Snapshot {
             }
         }
         next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Months;
+
+    use super::*;
+    use crate::criteria::evaluate::Outcome;
+    use crate::criteria::profile::{Comparator, ProfileDocument, BUILTIN_PROFILES};
+    use crate::directory::seed::SeedDocument;
+
+    /// The fixtures, with facts that make fake-houston meet a centre
+    /// profile until its facts turn stale.
+    fn directory(as_of: NaiveDate) -> (Vec<crate::criteria::profile::Profile>, SeedDocument) {
+        let profiles = ProfileDocument::parse(BUILTIN_PROFILES).unwrap().profiles;
+        let mut doc =
+            SeedDocument::parse(include_str!("../../tests/fixtures/directory.json")).unwrap();
+        let template = doc.facts[0].clone();
+        let profile = profiles
+            .iter()
+            .find(|p| p.applies_to == SubjectKind::Centre)
+            .unwrap();
+        doc.facts = profile
+            .criteria
+            .iter()
+            .filter(|c| c.required)
+            .enumerate()
+            .map(|(i, c)| {
+                let mut f = template.clone();
+                f.id = format!("fake-fact-{i}");
+                f.metric = c.metric;
+                f.as_of = as_of;
+                f.value = match c.comparator {
+                    Comparator::IsTrue => FactValue::Boolean(true),
+                    _ => FactValue::Number(c.threshold.unwrap_or(0.0) + 1.0),
+                };
+                f
+            })
+            .collect();
+        (profiles, doc)
+    }
+
+    fn published(doc: &SeedDocument) -> (Vec<Centre>, Vec<Clinician>) {
+        (
+            doc.centres
+                .iter()
+                .filter(|c| c.status == ListingStatus::Published)
+                .cloned()
+                .collect(),
+            doc.clinicians
+                .iter()
+                .filter(|c| c.status == ListingStatus::Published)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_new_day_re_evaluates_what_turned_stale_as_a_full_build_would() {
+        let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        let (profiles, doc) = directory(as_of);
+        let (centres, clinicians) = published(&doc);
+        let max_age = profiles[0].max_fact_age_months;
+        let day_before = as_of + Months::new(max_age) - chrono::Days::new(2);
+        let day_after = as_of + Months::new(max_age) + chrono::Days::new(2);
+        let build = |day| {
+            Snapshot::build(
+                1,
+                day,
+                profiles.clone(),
+                centres.clone(),
+                clinicians.clone(),
+                doc.facts.clone(),
+            )
+        };
+        let before = build(day_before);
+        let houston = |s: &Snapshot| s.centre("fake-houston").unwrap().outcomes.clone();
+        assert!(
+            houston(&before).contains(&Outcome::Meets),
+            "current facts meet the profile"
+        );
+        let moved = before.on_day(day_after);
+        let fresh = build(day_after);
+        assert!(
+            !houston(&fresh).contains(&Outcome::Meets),
+            "stale facts meet nothing"
+        );
+        assert_eq!(houston(&moved), houston(&fresh));
+        assert_eq!(
+            moved.centres.postings_by_id(),
+            fresh.centres.postings_by_id()
+        );
+        assert_eq!(moved.evaluated_on, day_after);
     }
 }

@@ -78,13 +78,23 @@ impl Profiles {
             .collect()
     }
 
-    fn meets(&self, kind: SubjectKind, outcomes: &[Outcome]) -> Vec<(Facet, String)> {
-        self.for_kind(kind)
-            .zip(outcomes)
-            .filter(|(_, o)| **o == Outcome::Meets)
-            .map(|(p, _)| (Facet::Meets, p.id.clone()))
-            .collect()
+    /// The index terms of a listing's outcomes: `Meets` for each profile
+    /// it meets, and `Outcome` (`PROFILE=OUTCOME`) for every profile.
+    fn outcome_terms(&self, kind: SubjectKind, outcomes: &[Outcome]) -> Vec<(Facet, String)> {
+        let mut terms = Vec::new();
+        for (p, o) in self.for_kind(kind).zip(outcomes) {
+            if *o == Outcome::Meets {
+                terms.push((Facet::Meets, p.id.clone()));
+            }
+            terms.push((Facet::Outcome, outcome_term(&p.id, *o)));
+        }
+        terms
     }
+}
+
+/// The `Outcome` facet value of `profile` and `outcome`.
+pub fn outcome_term(profile: &str, outcome: Outcome) -> String {
+    format!("{profile}={}", outcome.code())
 }
 
 /// The public order of a listing named `name`.
@@ -159,7 +169,8 @@ impl CentreEntry {
                 .iter()
                 .map(|s| (Facet::Service, s.kind.code().to_owned())),
         );
-        facets.extend(profiles.meets(SubjectKind::Centre, &self.outcomes));
+        facets.push((Facet::Verification, c.verification.status.code().to_owned()));
+        facets.extend(profiles.outcome_terms(SubjectKind::Centre, &self.outcomes));
         let mut text: Vec<String> = tokens(&c.name).collect();
         text.extend(c.institution.iter().flat_map(|i| tokens(i)));
         text.extend(c.address.city.iter().flat_map(|i| tokens(i)));
@@ -249,7 +260,8 @@ impl ClinicianEntry {
                 facets.push((Facet::Region, sub.clone()));
             }
         }
-        facets.extend(profiles.meets(SubjectKind::Clinician, &self.outcomes));
+        facets.push((Facet::Verification, c.verification.status.code().to_owned()));
+        facets.extend(profiles.outcome_terms(SubjectKind::Clinician, &self.outcomes));
         Terms {
             facets,
             text: tokens(&c.name).collect(),
@@ -284,6 +296,17 @@ fn open_object<T: serde::Serialize>(value: &T) -> String {
     debug_assert!(json.ends_with('}'));
     json.pop();
     json
+}
+
+/// A country (its code has two letters) or subdivision with centres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The name, case and accents folded, for prefix matching.
+    pub folded: String,
+    pub code: String,
+    pub name: String,
+    pub country: String,
+    pub centres: u32,
 }
 
 /// Published centres per country and subdivision, kept up to date as
@@ -321,6 +344,34 @@ impl RegionTally {
         if entry.0 == 0 && entry.1.is_empty() {
             self.countries.remove(&a.country);
         }
+    }
+
+    /// Countries and subdivisions with centres, for type-ahead.
+    pub fn places(&self) -> Vec<Place> {
+        let mut out = Vec::new();
+        for (code, (without, subs)) in &self.countries {
+            let name =
+                rust_iso3166::from_alpha2(code).map_or_else(|| code.clone(), |c| c.name.to_owned());
+            out.push(Place {
+                folded: fold(&name),
+                code: code.clone(),
+                name,
+                country: code.clone(),
+                centres: without + subs.values().sum::<u32>(),
+            });
+            for (sub, n) in subs {
+                let name = rust_iso3166::iso3166_2::from_code(sub)
+                    .map_or_else(|| sub.clone(), |s| s.name.to_owned());
+                out.push(Place {
+                    folded: fold(&name),
+                    code: sub.clone(),
+                    name,
+                    country: code.clone(),
+                    centres: *n,
+                });
+            }
+        }
+        out
     }
 
     pub fn to_json(&self) -> String {

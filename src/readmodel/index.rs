@@ -39,7 +39,7 @@ pub struct SortKey {
 }
 
 /// A facet a list can be filtered on exactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Facet {
     Country,
     Region,
@@ -50,9 +50,13 @@ pub enum Facet {
     Centre,
     /// Listings whose outcome for the named criteria profile is `meets`.
     Meets,
+    /// Verification status (`unverified`, `verified`, `needs_review`).
+    Verification,
+    /// `PROFILE=OUTCOME`: the listing's outcome for each profile.
+    Outcome,
 }
 
-const FACETS: usize = 8;
+const FACETS: usize = 10;
 
 /// What one listing contributes to the index. The read model computes it
 /// from the listing alone, so removing a listing recomputes exactly what
@@ -289,6 +293,21 @@ impl<T> Index<T> {
             .iter()
             .map(|(k, l)| (k.clone(), renumber[l]))
             .collect();
+    }
+
+    /// Every value of `facet` with the number of listings that have it.
+    pub fn facet_counts(&self, facet: Facet) -> impl Iterator<Item = (&str, usize)> + '_ {
+        self.facets[facet as usize]
+            .iter()
+            .map(|(value, list)| (&**value, list.len()))
+    }
+
+    /// Every value of `facet`, with the first listing (in the public
+    /// order) that has it.
+    pub fn facet_values(&self, facet: Facet) -> impl Iterator<Item = (&str, &Doc<T>)> + '_ {
+        self.facets[facet as usize]
+            .iter()
+            .filter_map(|(value, list)| Some((&**value, self.docs.get(list.first()?)?)))
     }
 
     /// Every posting list as listing ids, for comparing two indexes that

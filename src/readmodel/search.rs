@@ -88,7 +88,7 @@ impl<T> Index<T> {
             }),
             _ => 0,
         };
-        let take = q.limit + 1;
+        let take = q.limit.saturating_add(1);
         match constraints.split_first() {
             None => self
                 .docs
@@ -120,16 +120,23 @@ impl<T> Index<T> {
         q: &Query,
     ) -> Vec<(Label, Option<f64>)> {
         let here = (near.lat, near.lon);
-        let take = q.limit + 1;
+        let take = q.limit.saturating_add(1);
+        // A page keeps its best `take` in order as it goes; asked for
+        // everything (facet counts), it collects all and sorts once.
+        let everything = take > 4096;
         let key = |d: f64, label: Label| (d, self.doc(label).key.id.as_str());
         let after_cursor = |d: f64, label: Label| match &q.after {
             Some(After::Distance { km, id }) => key(d, label) > (*km, id.as_str()),
             _ => true,
         };
         // The best `take` so far, sorted by (distance, id).
-        let mut best: Vec<(f64, Label)> = Vec::with_capacity(take + 1);
+        let mut best: Vec<(f64, Label)> = Vec::with_capacity(take.min(4096) + 1);
         let offer = |best: &mut Vec<(f64, Label)>, d: f64, label: Label| {
             if d > near.radius_km || !after_cursor(d, label) {
+                return;
+            }
+            if everything {
+                best.push((d, label));
                 return;
             }
             if best.len() == take && key(d, label) >= key(best[take - 1].0, best[take - 1].1) {
@@ -177,6 +184,13 @@ impl<T> Index<T> {
                     }
                 }
             }
+        }
+        if everything {
+            best.sort_by(|a, b| {
+                a.0.total_cmp(&b.0)
+                    .then_with(|| key(a.0, a.1).1.cmp(key(b.0, b.1).1))
+            });
+            best.truncate(take);
         }
         best.into_iter().map(|(d, l)| (l, Some(d))).collect()
     }

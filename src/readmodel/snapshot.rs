@@ -36,6 +36,8 @@ pub struct Snapshot {
     pub clinicians: Index<ClinicianEntry>,
     pub(super) regions: RegionTally,
     pub regions_json: Arc<str>,
+    /// Countries and subdivisions with centres, for type-ahead.
+    pub places: Arc<Vec<Place>>,
     /// Listings with at least one fact: the only ones a new day can change.
     pub(super) dated: imbl::OrdSet<(bool, String)>,
 }
@@ -144,6 +146,7 @@ impl Snapshot {
             latest_change: 0,
             evaluated_on: today,
             regions_json: regions.to_json().into(),
+            places: Arc::new(regions.places()),
             regions,
             profiles: Arc::new(profiles),
             centres: Index::build(centre_items),

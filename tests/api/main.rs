@@ -17,6 +17,7 @@ mod client;
 mod clinicians;
 mod criteria;
 mod curation;
+mod discovery;
 mod documents;
 mod errors;
 mod faults;
