@@ -7,9 +7,13 @@
 import createClient from "openapi-fetch";
 import type { components, paths } from "./generated/api.js";
 
-type CentrePage =
-  paths["/v1/centres"]["get"]["responses"][200]["content"]["application/json"];
+// /v1/centres answers JSON or, when Accept asks for it, GeoJSON: the
+// generated type is the union of both, so a client narrows it.
+type CentreContent = paths["/v1/centres"]["get"]["responses"][200]["content"];
+type CentreAnswer = CentreContent[keyof CentreContent];
+type CentrePage = CentreContent["application/json"];
 type CentreItem = CentrePage["items"][number];
+const isJsonPage = (a: CentreAnswer): a is CentrePage => "items" in a;
 type RegionCode = components["schemas"]["RegionCode"];
 
 const [baseUrl, regionArg] = process.argv.slice(2);
@@ -31,6 +35,9 @@ do {
   });
   if (error || !data) {
     throw new Error(`list failed: ${response.status} ${JSON.stringify(error)}`);
+  }
+  if (!isJsonPage(data)) {
+    throw new Error(`expected the JSON list, got ${response.headers.get("content-type")}`);
   }
   centres.push(...data.items);
   cursor = data.next_cursor ?? undefined;

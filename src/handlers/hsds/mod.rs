@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::directory::model::VerificationStatus;
 use crate::error::{ApiError, Problem};
 use crate::handlers::filters;
 use crate::http::{params, problems};
@@ -200,7 +199,6 @@ fn format(raw: Option<&str>) -> Result<(), ApiError> {
 /// Search and the filters every list shares.
 struct Selection {
     query: Query,
-    verification: Option<VerificationStatus>,
     organization: Option<String>,
     /// A term every listing may or may not carry (sources, coordinates).
     term: Option<String>,
@@ -217,7 +215,6 @@ impl Selection {
                 limit: usize::MAX / 2,
                 ..Query::default()
             },
-            verification: None,
             organization: None,
             term: None,
             nothing: false,
@@ -241,7 +238,10 @@ impl Selection {
         match kind {
             "programme" => self.query.facets.push((Facet::Programme, code.to_owned())),
             "service" => self.query.facets.push((Facet::Service, code.to_owned())),
-            "verification" => self.verification = VerificationStatus::from_code(code),
+            "verification" => self
+                .query
+                .facets
+                .push((Facet::Verification, code.to_owned())),
             _ => self.term = Some(t.code),
         }
         Ok(())
@@ -261,10 +261,6 @@ impl Selection {
             .search(&self.query)
             .into_iter()
             .map(|hit| hit.item)
-            .filter(|e| {
-                self.verification
-                    .is_none_or(|v| e.centre.verification.status == v)
-            })
             .filter(|e| {
                 self.organization
                     .as_deref()
