@@ -167,6 +167,9 @@ async fn every_answer_validates_and_maps_the_centre(b: Backend) {
         .as_str()
         .unwrap()
         .to_owned();
+    // Stable ids, derived from the listing's id (tests/schemathesis names
+    // these three).
+    assert_eq!(houston_id, "1c62004b-640f-8dbc-b446-4f8ba92de86f");
     let houston = get(
         &app,
         &mut served,
@@ -175,6 +178,14 @@ async fn every_answer_validates_and_maps_the_centre(b: Backend) {
     )
     .await;
     assert_eq!(houston["status"], "active");
+    assert_eq!(
+        houston["organization_id"],
+        "67ee545d-f6fd-89de-a890-c7e37c9f200b"
+    );
+    assert_eq!(
+        houston["service_at_locations"][0]["id"],
+        "649200f3-99f4-8c82-9de9-092a0e926733"
+    );
     assert_eq!(houston["assured_date"], "2026-01-15");
     assert_eq!(
         houston["organization"]["alternate_name"],
