@@ -378,6 +378,32 @@ async fn every_answer_validates_and_maps_the_centre(b: Backend) {
         cors.header("access-control-allow-origin"),
         Some("https://front.example")
     );
+    // A new listing (the snapshot moves on) is found by its ids at once.
+    let mut more = SeedDocument::default();
+    let mut c = fixtures().centres.remove(0);
+    c.id = "fake-houston-annex".into();
+    c.name = "Fictional Sarcoma Unit Houston Annex".into();
+    more.centres.push(c);
+    app.load(more).await;
+    let annex = app
+        .wait_for("/hsds/services?search=annex", |p| p["total_items"] == 1)
+        .await;
+    let annex_id = contents(&annex)[0]["id"].as_str().unwrap().to_owned();
+    let found = get(
+        &app,
+        &mut served,
+        "service",
+        &format!("/hsds/services/{annex_id}"),
+    )
+    .await;
+    assert_eq!(
+        found["name"],
+        "Sarcoma care at Fictional Sarcoma Unit Houston Annex"
+    );
+    app.get(&format!("/hsds/organizations/{annex_id}"))
+        .await
+        .assert_problem(404, None);
+
     // Last: the validator blocks this test's runtime for a while.
     validate(&served);
 }
