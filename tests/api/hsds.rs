@@ -101,10 +101,20 @@ async fn every_answer_validates_and_maps_the_centre(b: Backend) {
 
     let about = app.get("/hsds/").await.expect(200);
     assert_eq!(about["version"], "3.0");
-    assert!(about["openapi_url"]
-        .as_str()
-        .unwrap()
-        .ends_with("/openapi.json"));
+    assert_eq!(
+        about["openapi_url"],
+        format!("{}/openapi.json", app.address)
+    );
+    let spoofed = app
+        .req(Method::GET, "/hsds/")
+        .header("X-Forwarded-Host", "evil.example")
+        .send()
+        .await
+        .json();
+    assert_eq!(
+        spoofed["openapi_url"], about["openapi_url"],
+        "forwarded headers count only from trusted proxies"
+    );
 
     let orgs = get(
         &app,

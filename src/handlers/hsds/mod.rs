@@ -360,13 +360,32 @@ fn find<'a>(
     )
 )]
 #[get("/")]
-pub async fn about(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn about(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     params::none(req.query_string())?;
-    let info = req.connection_info();
-    let openapi_url = format!("{}://{}/openapi.json", info.scheme(), info.host());
+    // Forwarded host and scheme only from a trusted proxy; anyone else's
+    // would put their host into this answer.
+    let from_proxy = req
+        .peer_addr()
+        .is_some_and(|peer| state.trusted_proxies.contains(&peer.ip()));
+    let (scheme, host) = if from_proxy {
+        let info = req.connection_info();
+        (info.scheme().to_owned(), info.host().to_owned())
+    } else {
+        let host = req
+            .headers()
+            .get(actix_web::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map_or_else(|| req.app_config().host().to_owned(), str::to_owned);
+        let scheme = if req.app_config().secure() {
+            "https"
+        } else {
+            "http"
+        };
+        (scheme.to_owned(), host)
+    };
     Ok(HttpResponse::Ok().json(json!({
         "version": "3.0",
-        "openapi_url": openapi_url,
+        "openapi_url": format!("{scheme}://{host}/openapi.json"),
     })))
 }
 
