@@ -29,3 +29,4 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod web;

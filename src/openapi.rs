@@ -7,6 +7,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::criteria::profile::{CentreProfileId, ClinicianProfileId};
+use crate::directory::model::{Affiliation, Clinician};
 use crate::documents::format::FormatCode;
 use crate::error::{FieldError, Problem};
 use crate::handlers::filters::{CountryCode, RegionCode};
@@ -35,8 +36,12 @@ parameters are rejected, never ignored. Strings in JSON bodies may not contain c
         (name = "curation", description = "For volunteer curators, reviewers and administrators (bearer token). Every change is a proposal with a reason and sources, applied only when another reviewer approves it; changes need If-Match with the ETag read."),
     ),
     // Schemas that only query parameters name (utoipa collects those of
-    // bodies and responses by itself).
+    // bodies and responses by itself), and the stored clinician, which a
+    // proposal's free-form `entity` carries (the console builds its form
+    // from it, as from `Centre` and `Fact`).
     components(schemas(
+        Clinician,
+        Affiliation,
         Problem,
         FieldError,
         FormatCode,

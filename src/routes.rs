@@ -4,7 +4,9 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::curation::{accounts, audit, bulk, listings, proposals, queue, reports};
+use crate::handlers::curation::{
+    accounts, audit, bulk, listings, proposals, queue, reports, search,
+};
 use crate::handlers::interop::{changes, export};
 use crate::handlers::{criteria, directory, documents, facets, fhir, hsds, ops, suggest};
 
@@ -50,6 +52,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(accounts::change_account)
             .service(accounts::issue_token)
             .service(accounts::revoke_token)
+            .service(search::search_centres)
+            .service(search::search_clinicians)
+            .service(search::list_facts)
             .service(listings::stored_centre)
             .service(listings::stored_clinician)
             .service(listings::stored_fact)

@@ -105,7 +105,10 @@ impl Application {
         let known_routes = web::Data::new(
             fallback::KnownRoutes::from_spec(&spec_doc)
                 .with_get("/openapi.json")
-                .with_get("/docs"),
+                .with_get("/docs")
+                .with_get("/curate")
+                .with_get("/curate/")
+                .with_get("/curate/{name}"),
         );
         let spec: web::Data<String> = web::Data::new(crate::openapi::to_json(&spec_doc));
         let app_state = state.clone();
@@ -139,6 +142,7 @@ impl Application {
                     SwaggerUi::new("/docs/{_:.*}")
                         .config(utoipa_swagger_ui::Config::from("/openapi.json")),
                 )
+                .configure(crate::web::console::configure)
                 .route(
                     "/docs",
                     web::get().to(|| async {

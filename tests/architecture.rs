@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("readmodel", 6),
     ("state", 7),
     ("handlers", 8),
+    ("web", 8),
     ("routes", 9),
     ("openapi", 9),
     ("startup", 10),

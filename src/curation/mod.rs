@@ -17,5 +17,6 @@ pub mod model;
 pub mod proposals;
 pub mod queue;
 pub mod reports;
+pub mod search;
 pub mod seed;
 pub mod verifications;

@@ -96,14 +96,23 @@ pub fn insert(
 
 /// Up to `limit + 1` reports in one status with ids above `after`,
 /// oldest first (the extra one tells the caller a next page exists).
+/// With `listing`, only the reports about that centre or clinician.
 pub fn page(
     conn: &mut DbConnection,
     status: ReportStatus,
+    listing: Option<(EntityKind, String)>,
     after: i64,
     limit: usize,
 ) -> Result<Vec<ReportView>, StoreError> {
-    let rows: Vec<ReportRow> = reports::table
+    let mut query = reports::table
         .filter(reports::status.eq(status.code()))
+        .into_boxed();
+    if let Some((kind, id)) = listing {
+        query = query
+            .filter(reports::entity_kind.eq(kind.code()))
+            .filter(reports::entity_id.eq(id));
+    }
+    let rows: Vec<ReportRow> = query
         .filter(reports::id.gt(after))
         .order(reports::id)
         .limit(limit as i64 + 1)

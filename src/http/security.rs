@@ -1,5 +1,6 @@
-//! Security headers on every answer: no MIME sniffing anywhere, and on
-//! HTML (letters, the API docs) a content security policy that allows
+//! Security headers on every answer: no MIME sniffing anywhere; on
+//! every answer of the curation console a strict policy of its own; and on
+//! other HTML (letters, the API docs) a content security policy that allows
 //! nothing from elsewhere and no framing, with no referrer sent on.
 
 use actix_web::body::MessageBody;
@@ -15,17 +16,42 @@ base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
 style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The curation console at /curate/: its own scripts, styles and API
+/// calls only, nothing inline (it inserts text, never markup), images only
+/// from itself or data URIs; on every answer under /curate, not only HTML,
+/// so a module or style sheet cannot be framed or sniffed either.
+pub const CONSOLE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
+form-action 'self'";
+
+/// Whether `path` is the console's (`/curate` or below).
+fn console(path: &str) -> bool {
+    path == "/curate" || path.starts_with("/curate/")
+}
+
 pub async fn headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let docs = req.path().starts_with("/docs");
+    let console = console(&crate::http::path::decoded(req.path()));
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    if console {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONSOLE_POLICY),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        return Ok(res);
+    }
     let html = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

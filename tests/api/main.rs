@@ -15,6 +15,7 @@ mod centres;
 mod cli;
 mod client;
 mod clinicians;
+mod console;
 mod criteria;
 mod curation;
 mod discovery;

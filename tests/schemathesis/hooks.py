@@ -8,7 +8,9 @@ request rejected" (positive data) failures are not failures.
    values are never issued ones. The integration tests follow real cursors.
 2. Rules between parameters, which OpenAPI cannot state and the
    parameters' descriptions do: `radius_km` only with `near`; the audit
-   log's `entity_id` only with `kind`.
+   log's `entity_id` only with `kind`; a listing's facts and reports by
+   `subject_kind` with `subject_id` and `kind` with `entity_id`, each pair
+   together.
 3. A header or query value that does not match its own parameter's
    `pattern` was not schema-valid, whatever the generator labelled it.
 
@@ -34,6 +36,10 @@ OPAQUE = {"cursor", "since"}
 CROSS_PARAMETER = {
     ("radius_km", "only applies together with near"),
     ("entity_id", "give kind too"),
+    ("subject_kind", "required with subject_id"),
+    ("subject_id", "required with subject_kind"),
+    ("kind", "required with entity_id"),
+    ("entity_id", "required with kind"),
 }
 
 

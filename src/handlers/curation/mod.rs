@@ -9,6 +9,7 @@ pub mod listings;
 pub mod proposals;
 pub mod queue;
 pub mod reports;
+pub mod search;
 
 /// Largest accepted curation request body (a clinician with many
 /// affiliations and sources fits easily).

@@ -108,6 +108,16 @@ pub struct ReportParams {
     /// `open` (default) or `resolved`.
     #[param(value_type = Option<ReportStatus>)]
     status: Option<String>,
+    /// With `entity_id`: only reports about this centre or clinician.
+    #[param(value_type = Option<crate::directory::model::SubjectKind>)]
+    kind: Option<String>,
+    /// With `kind`.
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+    )]
+    entity_id: Option<String>,
     /// Page size (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
@@ -115,7 +125,27 @@ pub struct ReportParams {
     cursor: Option<String>,
 }
 
-/// Problem reports from the public (reviewers), oldest first.
+/// The listing `kind` and `entity_id` name together, if any.
+fn listing(kind: Option<&str>, id: Option<&str>) -> Result<Option<(EntityKind, String)>, ApiError> {
+    let kind = match params::one_of::<EntityKind>("kind", kind)? {
+        Some(EntityKind::Fact) => {
+            return Err(ApiError::bad_parameter(
+                "kind",
+                "must be centre or clinician",
+            ))
+        }
+        other => other,
+    };
+    match (kind, params::text("entity_id", id, 200)?) {
+        (Some(k), Some(id)) => Ok(Some((k, id.to_owned()))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(ApiError::bad_parameter("entity_id", "required with kind")),
+        (None, Some(_)) => Err(ApiError::bad_parameter("kind", "required with entity_id")),
+    }
+}
+
+/// Problem reports from the public (reviewers), oldest first; with
+/// `kind` and `entity_id`, one listing's.
 #[utoipa::path(
     tag = "curation",
     params(ReportParams),
@@ -137,11 +167,12 @@ pub async fn list_reports(
     let p: ReportParams = params::parse(req.query_string())?;
     let status = params::one_of::<ReportStatus>("status", p.status.as_deref())?
         .unwrap_or(ReportStatus::Open);
+    let listing = listing(p.kind.as_deref(), p.entity_id.as_deref())?;
     let limit = pagination::limit(p.limit.as_deref())?;
     let after = AfterId::from_cursor(p.cursor.as_deref())?;
     let rows = state
         .db
-        .run(move |conn| reports::page(conn, status, after, limit))
+        .run(move |conn| reports::page(conn, status, listing, after, limit))
         .await?;
     let (items, next_cursor) = pagination::cut(rows, limit, |r| AfterId { id: r.id });
     Ok(pagination::private_page(&req, next_cursor.as_deref())

@@ -15,6 +15,7 @@ mod proposals;
 mod queue;
 mod reports;
 mod review;
+mod search;
 mod security;
 mod verifications;
 
