@@ -61,6 +61,10 @@ for size in "${SIZES[@]}"; do
     measure "$size" "$backend" "facets, country=DE" "/v1/centres/facets?country=DE"
     measure "$size" "$backend" "suggest q=riv" "/v1/suggest?q=riv"
     measure "$size" "$backend" "suggest q=synthetic north" "/v1/suggest?q=synthetic%20north"
+    measure "$size" "$backend" "GeoJSON region page" "/v1/centres.geojson?country=US&region=US-TX&limit=20"
+    measure "$size" "$backend" "HSDS services, search, page 2" "/hsds/services?search=riverside&per_page=20&page=2"
+    # synthetic-centre-000042's HSDS service id (src/handlers/hsds/terms.rs)
+    measure "$size" "$backend" "HSDS service by id" "/hsds/services/bcf7c02c-dbac-8f8f-af39-29ebcd8e8bb8"
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
 done

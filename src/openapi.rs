@@ -31,6 +31,7 @@ parameters are rejected, never ignored. Strings in JSON bodies may not contain c
         (name = "documents", description = "Letters and checklists for patients, blank templates and the evidence library. Nothing sent is stored or logged; responses are never cached."),
         (name = "interop", description = "Bulk exports and the change feed, for directories and apps that keep a copy"),
         (name = "fhir", description = "Read-only FHIR R4 (JSON): Organization, Location, HealthcareService, Practitioner, PractitionerRole; see /fhir/metadata"),
+        (name = "hsds", description = "Open Referral HSDS 3.0 read API (the HSDA protocol): each centre as an organization providing a service at a location, clinicians as the service's contacts, sources and verification as attributes and metadata. HSDS schemas and protocol © Open Referral, CC BY-SA 4.0."),
         (name = "operations", description = "Liveness and readiness"),
         (name = "curation", description = "For volunteer curators, reviewers and administrators (bearer token). Every change is a proposal with a reason and sources, applied only when another reviewer approves it; changes need If-Match with the ETag read."),
     ),

@@ -8,13 +8,14 @@ use crate::handlers::curation::{
     accounts, audit, bulk, listings, proposals, queue, reports, search,
 };
 use crate::handlers::interop::{changes, export};
-use crate::handlers::{criteria, directory, documents, facets, fhir, ops, suggest};
+use crate::handlers::{criteria, directory, documents, facets, fhir, hsds, ops, suggest};
 
 /// Every documented route.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/v1")
             .service(directory::list_centres)
+            .service(directory::list_centres_geojson)
             .service(facets::centre_facets)
             .service(directory::get_centre)
             .service(directory::list_clinicians)
@@ -76,6 +77,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(fhir::routes::metadata)
             .service(fhir::routes::read)
             .service(fhir::routes::search),
+    )
+    .service(
+        scope::scope("/hsds")
+            .service(hsds::about)
+            .service(hsds::list_organizations)
+            .service(hsds::get_organization)
+            .service(hsds::list_services)
+            .service(hsds::get_service)
+            .service(hsds::list_service_at_locations)
+            .service(hsds::get_service_at_location),
     )
     .service(ops::healthz)
     .service(ops::readyz);

@@ -10,6 +10,7 @@ use crate::criteria::profile::{CentreProfileId, ClinicianProfileId};
 use crate::directory::model::{Discipline, Programme, ServiceKind, SubjectKind};
 use crate::error::{ApiError, Problem};
 use crate::handlers::filters::{self, CountryCode, RegionCode};
+use crate::handlers::geojson::{self, CentreFeatureCollection};
 use crate::http::problems;
 use crate::http::{pagination, params};
 use crate::readmodel::entries::{CentreEntry, ClinicianEntry};
@@ -204,7 +205,8 @@ pub fn list_profile(
 }
 
 /// What both lists share once their own filters are in `q`: the criteria
-/// filter and badge, the search, and the page.
+/// filter and badge, the search, and the page (centres as GeoJSON when
+/// `geo`).
 fn list_page(
     req: &HttpRequest,
     snapshot: &Snapshot,
@@ -212,6 +214,7 @@ fn list_page(
     kind: SubjectKind,
     meets: Option<&str>,
     badge: Option<&str>,
+    geo: bool,
 ) -> Result<HttpResponse, ApiError> {
     if let Some(profile) = list_profile(snapshot, "meets", meets, kind)? {
         q.facets.push((Facet::Meets, profile));
@@ -222,6 +225,9 @@ fn list_page(
         SubjectKind::Centre => {
             let hits = snapshot.centres.search(&q);
             let assessment = badge.as_deref().map(|id| (id, slot(id)));
+            if geo {
+                return Ok(geojson::page(req, &hits, q.limit, assessment));
+            }
             page_response(req, &hits, q.limit, assessment, |e: &CentreEntry| {
                 (&e.item_json, &e.outcomes)
             })
@@ -288,11 +294,15 @@ fn page_response<T>(
 /// Filters combine with AND. Without `near` the order is by name (accents
 /// and case ignored), then id; with `near` it is by distance, then id, and
 /// only centres with known coordinates are listed.
+///
+/// With `Accept: application/geo+json` the same page is a GeoJSON
+/// FeatureCollection (as `/v1/centres.geojson`).
 #[utoipa::path(
     tag = "directory",
     params(CentreListParams),
     responses(
-        (status = 200, description = "A page of centres", body = CentrePage),
+        (status = 200, description = "A page of centres; GeoJSON when `Accept` prefers `application/geo+json`",
+            content((CentrePage = "application/json"), (CentreFeatureCollection = "application/geo+json"))),
         problems::Query,
     )
 )]
@@ -301,6 +311,33 @@ pub async fn list_centres(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    centres(&req, &state, geojson::wanted(&req))
+}
+
+/// List published centres as a GeoJSON FeatureCollection (RFC 7946).
+///
+/// The filters, order and paging of `/v1/centres`. Each feature is a
+/// centre with coordinates (a Point, `[lon, lat]`) and its id, name, city,
+/// region, country, verification status, coordinate precision, and with
+/// `assessment=` its outcome. Centres of the page without coordinates are
+/// left out and counted in `without_coordinates`.
+#[utoipa::path(
+    tag = "directory",
+    params(CentreListParams),
+    responses(
+        (status = 200, description = "A page of centres as GeoJSON", body = CentreFeatureCollection, content_type = "application/geo+json"),
+        problems::Query,
+    )
+)]
+#[get("/centres.geojson")]
+pub async fn list_centres_geojson(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    centres(&req, &state, true)
+}
+
+fn centres(req: &HttpRequest, state: &AppState, geo: bool) -> Result<HttpResponse, ApiError> {
     let p: CentreListParams = params::parse(req.query_string())?;
     let mut q = centre_filters(CentreFilters {
         country: p.country.as_deref(),
@@ -318,12 +355,13 @@ pub async fn list_centres(
         &mut q,
     )?;
     list_page(
-        &req,
+        req,
         &state.snapshot(),
         q,
         SubjectKind::Centre,
         p.meets.as_deref(),
         p.assessment.as_deref(),
+        geo,
     )
 }
 
@@ -408,6 +446,7 @@ pub async fn list_clinicians(
         SubjectKind::Clinician,
         p.meets.as_deref(),
         p.assessment.as_deref(),
+        false,
     )
 }
 

@@ -9,6 +9,8 @@ pub mod documents;
 pub mod facets;
 pub mod fhir;
 pub mod filters;
+pub mod geojson;
+pub mod hsds;
 pub mod interop;
 pub mod ops;
 pub mod suggest;

@@ -28,6 +28,7 @@ fn cacheable(raw: &str) -> bool {
     let path = crate::http::path::decoded(raw);
     (path.starts_with("/v1/") && !path.starts_with("/v1/curation/"))
         || path.starts_with("/fhir/")
+        || path.starts_with("/hsds/")
         || path == "/openapi.json"
 }
 
@@ -96,7 +97,9 @@ pub async fn etags(
     let Some(etag) = etag_for(&req) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    let varies = req.path().ends_with("/blank");
+    // Answers negotiated on Accept: blank templates, the centre list
+    // (JSON or GeoJSON).
+    let varies = req.path().ends_with("/blank") || req.path() == "/v1/centres";
     let asked = condition(req.headers().get(header::IF_NONE_MATCH), &etag);
     if asked == Condition::Tag {
         return Ok(req
