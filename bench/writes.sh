@@ -27,7 +27,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release --locked --quiet
 mkdir -p bench/data bench/results
-bin=target/release/sarcoma-directory
+bin=${BIN:-target/release/sarcoma-directory}
 out=bench/results/writes.md
 : > "$out"
 

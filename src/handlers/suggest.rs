@@ -23,8 +23,13 @@ use crate::state::AppState;
 pub struct SuggestParams {
     /// What was typed so far: every word must start a word of the name.
     /// At most 200 characters and 10 words, with a letter or digit.
-    #[param(max_length = 200, pattern = "[A-Za-z0-9]", example = "hous")]
-    q: Option<String>,
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[A-Za-z0-9]",
+        example = "hous"
+    )]
+    q: String,
     /// How many suggestions (default 8).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 20)]
     limit: Option<String>,
@@ -85,12 +90,12 @@ pub async fn suggest(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let p: SuggestParams = params::parse(req.query_string())?;
-    let words = filters::words("q", p.q.as_deref())?;
+    let words = filters::words("q", Some(&p.q))?;
     if words.is_empty() {
         return Err(ApiError::bad_parameter("q", "is required"));
     }
     let limit = params::bounded_int("limit", p.limit.as_deref(), 8, 1, 20)? as usize;
-    let typed = fold(p.q.as_deref().unwrap_or_default().trim());
+    let typed = fold(p.q.trim());
     let snapshot = state.snapshot();
     let mut ranked = candidates(&snapshot, &words, &typed, limit);
     ranked.sort_by(|a, b| a.0.cmp(&b.0));

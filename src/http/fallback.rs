@@ -75,6 +75,17 @@ pub async fn not_found(req: HttpRequest, known: web::Data<KnownRoutes>) -> HttpR
     }
 }
 
+/// 405 with `Allow: methods`, for a path a route with a parameter also
+/// matches (`GET /v1/curation/proposals/approve` is not proposal
+/// "approve").
+pub fn only(req: &HttpRequest, methods: &[&str]) -> HttpResponse {
+    let mut res = method_not_allowed(req);
+    if let Ok(value) = header::HeaderValue::from_str(&methods.join(", ")) {
+        res.headers_mut().insert(header::ALLOW, value);
+    }
+    res
+}
+
 pub fn method_not_allowed(req: &HttpRequest) -> HttpResponse {
     ApiError::method_not_allowed(req.method().as_str(), req.path()).error_response()
 }

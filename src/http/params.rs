@@ -20,6 +20,8 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             )
         } else if msg.starts_with("duplicate field") {
             ApiError::bad_parameter(&named, "given more than once")
+        } else if msg.starts_with("missing field") {
+            ApiError::bad_parameter(&named, "is required")
         } else {
             ApiError::bad_parameter("query", format!("malformed query string: {msg}"))
         }

@@ -177,6 +177,9 @@ pub async fn get_proposal(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    if path.as_str() == "approve" {
+        return Ok(crate::http::fallback::only(&req, &["POST"]));
+    }
     caller.require(Role::Curator)?;
     params::none(req.query_string())?;
     let id = proposal_id(&path)?;

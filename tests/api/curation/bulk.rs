@@ -174,6 +174,10 @@ async fn bad_batches_are_refused_naming_the_entry(b: Backend) {
     )
     .await
     .assert_problem(422, Some("proposals"));
+    // The path is not a proposal id: other methods are 405, with Allow.
+    let get = app.get_json(PATH, &reviewer).await;
+    get.assert_problem(405, None);
+    assert_eq!(get.header("allow"), Some("POST"));
     // Curators cannot approve, in bulk or not.
     app.post_json(
         PATH,
