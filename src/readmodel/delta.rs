@@ -199,12 +199,11 @@ impl Snapshot {
                         .map(|a| a.centre_id.as_str()),
                 );
             }
-            for a in c.iter().flat_map(|c| &c.affiliations) {
-                centre_ids.insert(&a.centre_id);
-                joins
-                    .entry(&a.centre_id)
-                    .or_default()
-                    .push(c.as_ref().expect("has affiliations"));
+            if let Some(c) = c {
+                for a in &c.affiliations {
+                    centre_ids.insert(&a.centre_id);
+                    joins.entry(&a.centre_id).or_default().push(c);
+                }
             }
         }
         // Each centre as it is now: changed, or as this snapshot has it.
