@@ -108,7 +108,9 @@ impl Application {
                 .with_get("/docs")
                 .with_get("/curate")
                 .with_get("/curate/")
-                .with_get("/curate/{name}"),
+                .with_get("/curate/{name}")
+                .with_get("/")
+                .with_get("/site/{name}"),
         );
         let spec: web::Data<String> = web::Data::new(crate::openapi::to_json(&spec_doc));
         let app_state = state.clone();
@@ -143,6 +145,7 @@ impl Application {
                         .config(utoipa_swagger_ui::Config::from("/openapi.json")),
                 )
                 .configure(crate::web::console::configure)
+                .configure(crate::web::site::configure)
                 .route(
                     "/docs",
                     web::get().to(|| async {

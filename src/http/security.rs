@@ -1,5 +1,6 @@
 //! Security headers on every answer: no MIME sniffing anywhere; on
-//! every answer of the curation console a strict policy of its own; and on
+//! every answer of the curation console and the patient site a strict
+//! policy of their own; and on
 //! other HTML (letters, the API docs) a content security policy that allows
 //! nothing from elsewhere and no framing, with no referrer sent on.
 
@@ -24,9 +25,10 @@ pub const CONSOLE_POLICY: &str = "default-src 'self'; script-src 'self'; style-s
 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
 form-action 'self'";
 
-/// Whether `path` is the console's (`/curate` or below).
+/// Whether `path` is the console's (`/curate` or below) or the patient
+/// site's (`/` and its files under `/site/`): both get the strict policy.
 fn console(path: &str) -> bool {
-    path == "/curate" || path.starts_with("/curate/")
+    path == "/curate" || path.starts_with("/curate/") || path == "/" || path.starts_with("/site/")
 }
 
 pub async fn headers(
