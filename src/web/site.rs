@@ -83,7 +83,12 @@ mod tests {
         // API text goes in as text: no module writes markup.
         for (name, _, bytes) in ASSETS {
             let text = std::str::from_utf8(bytes).unwrap();
-            for bad in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"] {
+            for bad in [
+                "innerHTML",
+                "outerHTML",
+                "insertAdjacentHTML",
+                "document.write",
+            ] {
                 assert!(!text.contains(bad), "{name} uses {bad}");
             }
         }

@@ -160,7 +160,18 @@ function checks(codes, path, label, hint) {
 
 function object(root, s, path, label, hint, nullable, hide) {
   const required = new Set(s.required || []);
+  // Required fields first, then groups, then the rest, each in the
+  // schema's order: the patient's name before optional details.
+  const rank = ([k, sub]) => {
+    if (required.has(k)) return 0;
+    const r = resolve(root, sub);
+    const inner = (sub.oneOf || []).find((x) => x.type !== 'null');
+    return typesOf(r).includes('object') || (inner && typesOf(resolve(root, inner)).includes('object')) ? 1 : 2;
+  };
   const parts = Object.entries(s.properties || {})
+    .map((e, i) => [e, i])
+    .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
+    .map(([e]) => e)
     .map(([k, sub]) => [k, build(root, sub, path ? `${path}.${k}` : k, pretty(k), { required: required.has(k), hide })])
     .filter(([, p]) => p);
   const children = parts.map(([, p]) => p.el);
