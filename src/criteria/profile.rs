@@ -50,6 +50,11 @@ pub struct Criterion {
     /// Required criteria decide the outcome; optional ("desired") ones are
     /// reported only.
     pub required: bool,
+    /// The source states no number or no requirement here, so the
+    /// criterion shows how the project reads it (`interpretation`) for
+    /// information only: evaluated and shown, never required, never
+    /// deciding the outcome.
+    pub informative: bool,
     /// Where the source is qualitative, how this project reads it, in
     /// words and numbers.
     pub interpretation: Option<String>,
@@ -174,6 +179,11 @@ impl Profile {
             let at = format!("{at} criterion {}", c.id);
             if !ids.insert(c.id.as_str()) {
                 out.push(format!("{at}: duplicate id"));
+            }
+            if c.informative && (c.required || c.interpretation.is_none()) {
+                out.push(format!(
+                    "{at}: an informative criterion is not required and states its interpretation"
+                ));
             }
             let numeric = matches!(c.metric.kind(), MetricKind::Count | MetricKind::Rate);
             match (c.comparator, c.threshold, numeric) {

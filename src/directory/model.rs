@@ -229,12 +229,21 @@ pub struct Verification {
     pub next_review_due: Option<NaiveDate>,
 }
 
-/// Where a listed fact comes from: a URL read, or a citation.
+/// Where a listed fact comes from: a URL read, or a citation, and when it
+/// was read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub url: Option<String>,
     pub citation: Option<String>,
+    /// The date the source was read (YYYY-MM-DD), so a reader can tell how
+    /// old the information may be. `null` means unknown: the built-in seed
+    /// was compiled before retrieval dates were kept, and says so with an
+    /// explicit `null` on every source. Curation requires a date for every
+    /// new source.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date, example = "2026-11-20")]
+    pub retrieved: Option<NaiveDate>,
     /// Who lists the institution there (e.g. a national registry).
     #[serde(default)]
     pub listed_by: Vec<String>,

@@ -120,6 +120,7 @@ pub struct FactRow {
     pub as_of: String,
     pub source_url: Option<String>,
     pub source_citation: Option<String>,
+    pub source_retrieved: Option<String>,
     pub attestation: String,
     pub note: Option<String>,
     pub recorded_at: String,
@@ -327,6 +328,7 @@ impl FactRow {
             as_of: f.as_of.to_string(),
             source_url: f.source.url.clone(),
             source_citation: f.source.citation.clone(),
+            source_retrieved: f.source.retrieved.map(|d| d.to_string()),
             attestation: f.attestation.code().to_owned(),
             note: f.note.clone(),
             recorded_at: now.to_owned(),
@@ -356,6 +358,7 @@ impl FactRow {
             source: Source {
                 url: self.source_url,
                 citation: self.source_citation,
+                retrieved: date("source_retrieved", self.source_retrieved.as_deref())?,
                 listed_by: Vec::new(),
             },
             attestation: code("attestation", &self.attestation, Attestation::from_code)?,

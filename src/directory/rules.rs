@@ -40,7 +40,7 @@ pub fn centre_problems(c: &Centre, today: NaiveDate) -> Vec<String> {
             ));
         }
     }
-    check_sources("sources", &c.sources, &mut out);
+    check_sources("sources", &c.sources, today, &mut out);
     check_verification("verification", &c.verification, today, &mut out);
     out
 }
@@ -55,7 +55,7 @@ pub fn clinician_problems(c: &Clinician, today: NaiveDate) -> Vec<String> {
     if c.name.trim().is_empty() {
         out.push("name is empty".into());
     }
-    check_sources("sources", &c.sources, &mut out);
+    check_sources("sources", &c.sources, today, &mut out);
     check_verification("verification", &c.verification, today, &mut out);
     let mut seen = HashSet::new();
     for a in &c.affiliations {
@@ -65,6 +65,7 @@ pub fn clinician_problems(c: &Clinician, today: NaiveDate) -> Vec<String> {
         check_sources(
             &format!("affiliation to {}", a.centre_id),
             &a.sources,
+            today,
             &mut out,
         );
     }
@@ -83,7 +84,7 @@ pub fn fact_problems(f: &Fact, today: NaiveDate) -> Vec<String> {
     if f.as_of > today {
         out.push(format!("as_of {} is in the future", f.as_of));
     }
-    check_sources("source", std::slice::from_ref(&f.source), &mut out);
+    check_sources("source", std::slice::from_ref(&f.source), today, &mut out);
     out
 }
 
@@ -141,11 +142,14 @@ pub fn check_address(at: &str, a: &Address, out: &mut Vec<String>) {
     }
 }
 
-fn check_sources(at: &str, sources: &[Source], out: &mut Vec<String>) {
+fn check_sources(at: &str, sources: &[Source], today: NaiveDate, out: &mut Vec<String>) {
     if sources.is_empty() {
         out.push(format!("{at}: no source"));
     }
     for s in sources {
+        if s.retrieved.is_some_and(|d| d > today) {
+            out.push(format!("{at}: retrieved is in the future"));
+        }
         if !s.is_usable() {
             out.push(format!(
                 "{at}: a source needs an http(s) URL with a host name, or a citation"

@@ -1,5 +1,6 @@
-//! Seed documents: the curated starter directory in `seed/centres.json`
-//! (and, in tests, plainly fake fixtures in the same shape).
+//! Seed documents: the starter directory in `seed/centres.json`, compiled
+//! from public sources (and, in tests, plainly fake fixtures in the same
+//! shape).
 //!
 //! A document is validated whole when parsed; `curation::seed` loads it.
 

@@ -105,15 +105,13 @@ impl Evidence {
         }
         let mut out = String::new();
         if !authors.is_empty() {
-            out.push_str(&authors);
-            out.push_str(". ");
+            out.push_str(&sentence(&authors));
+            out.push(' ');
         }
-        out.push_str(self.title.trim_end_matches('.'));
-        out.push('.');
+        out.push_str(&sentence(&self.title));
         if let Some(j) = &self.journal {
             out.push(' ');
-            out.push_str(j.trim_end_matches('.'));
-            out.push('.');
+            out.push_str(&sentence(j));
         }
         if let Some(y) = self.year {
             out.push_str(&format!(" {y}"));
@@ -136,12 +134,31 @@ impl Evidence {
         out
     }
 
+    /// Whether it may be named as support for `claims` in a letter's text:
+    /// verified, about one of them, and not counter-evidence.
+    pub fn supports_any(&self, claims: &[&str]) -> bool {
+        self.citable()
+            && !self.supports.iter().any(|s| s == "counter-evidence-nuance")
+            && self.supports.iter().any(|s| claims.contains(&s.as_str()))
+    }
+
     pub fn view(&self) -> EvidenceView {
         EvidenceView {
             evidence: self.clone(),
             citation: self.citation(),
             cited_by_default: self.citable(),
         }
+    }
+}
+
+/// `s` ending in one full stop: "et al." and "centre?" keep their own
+/// punctuation instead of gaining a second mark.
+fn sentence(s: &str) -> String {
+    let s = s.trim();
+    if s.ends_with(['.', '?', '!']) {
+        s.to_owned()
+    } else {
+        format!("{s}.")
     }
 }
 
@@ -167,5 +184,19 @@ mod tests {
         let defaults = default_for(&["specialist-centre-care"]);
         assert!(defaults.iter().all(|e| e.verified.pmid));
         assert!(!defaults.iter().any(|e| e.id == "grimer-ctos-2002-abstract"));
+    }
+
+    #[test]
+    fn citations_never_double_their_punctuation() {
+        for e in library() {
+            let c = e.citation();
+            for twice in ["..", "?.", "!.", ". ."] {
+                assert!(!c.contains(twice), "{}: {c}", e.id);
+            }
+        }
+        assert!(find("bhangu-2004-sarcoma")
+            .unwrap()
+            .citation()
+            .contains("a specialist centre? "));
     }
 }

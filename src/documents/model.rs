@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::documents::lang::{Lang, Paper};
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
@@ -28,11 +30,14 @@ pub enum Block {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
+    /// The letter's language (`en`, `de`, `fr`, `es`, `it`).
+    pub lang: Lang,
+    pub paper: Paper,
     pub title: String,
     /// A file name without extension, ASCII only, e.g.
     /// `second-opinion-request-2026-11-28`.
     pub file_stem: String,
-    /// e.g. "28 November 2026".
+    /// e.g. "28 November 2026", as the language writes it.
     pub date: String,
     pub sender: Vec<String>,
     pub recipient: Vec<String>,
@@ -43,12 +48,22 @@ pub struct Document {
     /// Formatted citations, numbered in order.
     pub references: Vec<String>,
     pub disclaimer: String,
+    /// Words the renderers print themselves, in the letter's language.
+    pub labels: Labels,
+    /// For a translation: that it was machine-assisted and not yet
+    /// reviewed by a native speaker (kept in the file's metadata).
+    pub translation: Option<String>,
 }
 
-/// Shown on every document.
-pub const DISCLAIMER: &str = "This document was prepared with the Sarcoma Centre Directory to support a \
-conversation between a patient and their doctors. It is not medical advice and does not recommend a \
-treatment. Directory listings come from public sources; check contact details before sending.";
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    /// Between a label and its value, e.g. ": ".
+    pub colon: String,
+    pub references: String,
+    /// "Page" and "of", as in "Page 1 of 2".
+    pub page: String,
+    pub page_of: String,
+}
 
 impl Document {
     pub fn heading(&mut self, text: impl Into<String>) {

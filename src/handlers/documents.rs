@@ -19,9 +19,11 @@ use validator::Validate;
 
 use crate::documents::evidence::{self, EvidenceList, EvidenceView};
 use crate::documents::format::{self, Format, Refusal};
+use crate::documents::i18n::{texts, Texts};
+use crate::documents::lang::{self, Lang, Paper, Tag};
 use crate::documents::model::Document;
 use crate::documents::render;
-use crate::documents::schema::{TemplateInfo, TemplateList};
+use crate::documents::schema::{self, TemplateInfo, TemplateList};
 use crate::documents::templates::common::Target;
 use crate::documents::templates::*;
 use crate::error::{ApiError, Problem};
@@ -44,9 +46,32 @@ pub struct FormatParams {
     format: Option<String>,
 }
 
+/// A blank template's parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct BlankParams {
+    /// `pdf`, `docx`, `html`, `md` or `txt`; overrides `Accept`. Without
+    /// either, PDF.
+    #[param(value_type = Option<format::FormatCode>, example = "pdf")]
+    format: Option<String>,
+    /// en, de, fr, es or it, optionally with a region (e.g. en-US);
+    /// overrides `Accept-Language`. Without either, English.
+    #[param(pattern = "^(en|de|fr|es|it)(-[A-Za-z]{2})?$", example = "de")]
+    lang: Option<String>,
+    /// `a4` or `letter`. Without it: US Letter when the language's region
+    /// is US or CA, else A4.
+    #[param(value_type = Option<Paper>)]
+    paper: Option<String>,
+}
+
 fn choose(req: &HttpRequest) -> Result<Format, ApiError> {
     let p: FormatParams = params::parse(req.query_string())?;
-    format::negotiate(p.format.as_deref(), req.headers()).map_err(|r| match r {
+    negotiate_format(p.format.as_deref(), req)
+}
+
+fn negotiate_format(param: Option<&str>, req: &HttpRequest) -> Result<Format, ApiError> {
+    format::negotiate(param, req.headers()).map_err(|r| match r {
         Refusal::UnknownParam => ApiError::not_acceptable("format must be one of: pdf, docx, html, md, txt"),
         Refusal::NotAcceptable => ApiError::not_acceptable(
             "Accept names no format offered: application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, text/html, text/markdown, text/plain",
@@ -54,7 +79,11 @@ fn choose(req: &HttpRequest) -> Result<Format, ApiError> {
     })
 }
 
-fn resolve_target(snapshot: &Snapshot, t: &TargetRef) -> Result<Option<Target>, ApiError> {
+fn resolve_target(
+    snapshot: &Snapshot,
+    t: &TargetRef,
+    words: &Texts,
+) -> Result<Option<Target>, ApiError> {
     if let Some(id) = &t.clinician_id {
         let c = snapshot
             .clinician(id)
@@ -69,13 +98,13 @@ fn resolve_target(snapshot: &Snapshot, t: &TargetRef) -> Result<Option<Target>, 
         if let Some(centre) = at {
             address.push(centre.centre.name.clone());
             address.extend(address_lines(&centre.centre));
-            referral = referral_lines(&centre.centre);
+            referral = referral_lines(&centre.centre, words);
         }
         return Ok(Some(Target {
             name: c.clinician.name.clone(),
             address,
             referral,
-            verified: verified_words(c.clinician.verification.last_verified),
+            verified: verified_words(words, &c.clinician.verification),
         }));
     }
     if let Some(id) = &t.centre_id {
@@ -85,8 +114,8 @@ fn resolve_target(snapshot: &Snapshot, t: &TargetRef) -> Result<Option<Target>, 
         return Ok(Some(Target {
             name: c.centre.name.clone(),
             address: address_lines(&c.centre),
-            referral: referral_lines(&c.centre),
-            verified: verified_words(c.centre.verification.last_verified),
+            referral: referral_lines(&c.centre, words),
+            verified: verified_words(words, &c.centre.verification),
         }));
     }
     Ok(None)
@@ -108,12 +137,12 @@ fn address_lines(c: &crate::directory::model::Centre) -> Vec<String> {
     out
 }
 
-fn referral_lines(c: &crate::directory::model::Centre) -> Vec<String> {
+fn referral_lines(c: &crate::directory::model::Centre, words: &Texts) -> Vec<String> {
     let r = &c.referral;
     [
-        ("telephone", &r.phone),
-        ("email", &r.email),
-        ("online form", &r.web_form),
+        (words.common.referral_phone, &r.phone),
+        (words.common.referral_email, &r.email),
+        (words.common.referral_form, &r.web_form),
     ]
     .into_iter()
     .filter_map(|(label, v)| v.as_ref().map(|v| format!("{label} {v}")))
@@ -123,6 +152,7 @@ fn referral_lines(c: &crate::directory::model::Centre) -> Vec<String> {
 fn respond(doc: &Document, format: Format, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(format.media_type())
+        .insert_header((header::CONTENT_LANGUAGE, doc.lang.code()))
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!(
@@ -132,7 +162,7 @@ fn respond(doc: &Document, format: Format, bytes: Vec<u8>) -> HttpResponse {
             ),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::VARY, "Accept"))
+        .insert_header((header::VARY, "Accept, Accept-Language"))
         .body(bytes)
 }
 
@@ -212,24 +242,57 @@ async fn render_off_thread(
     Ok(respond(&doc, format, bytes.map_err(ApiError::internal)?))
 }
 
+/// The letter's language: `lang` if given (else why it cannot be used),
+/// else the best of `Accept-Language` the template is written in, else
+/// English.
+fn choose_lang(
+    template: &str,
+    given: Option<&str>,
+    req: &HttpRequest,
+) -> Result<(Lang, Option<Tag>), String> {
+    let offered = schema::languages(template);
+    if let Some(code) = given {
+        let tag = lang::parse_tag(code).ok_or_else(|| lang::LANG_HELP.to_owned())?;
+        if !offered.contains(&tag.lang) {
+            return Err(format!(
+                    "the {template} letter is offered in: {}. It is written for the health plans it \
+                     addresses and is not translated literally; see languages in /v1/templates/{template}",
+                offered.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        return Ok((tag.lang, Some(tag)));
+    }
+    match lang::from_accept_language(req.headers()) {
+        Some(tag) if offered.contains(&tag.lang) => Ok((tag.lang, Some(tag))),
+        _ => Ok((Lang::En, None)),
+    }
+}
+
 /// The shared path of every `POST /v1/documents/...` handler.
-async fn generate<T: serde::de::DeserializeOwned + Validate>(
+async fn generate<T: serde::de::DeserializeOwned + Validate + Choices>(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
-    target: fn(&T) -> &TargetRef,
+    template: &'static str,
     build: fn(&T, &Ctx) -> Document,
 ) -> Result<HttpResponse, ApiError> {
     let format = choose(&req)?;
     let body: T = body::read_json(&req, payload, MAX_BODY_BYTES, "/v1/templates").await?;
     body::validate(&body)?;
+    let (lang, tag) =
+        choose_lang(template, body.lang(), &req).map_err(|m| ApiError::invalid("lang", m))?;
+    let words = texts(lang);
     let snapshot = state.snapshot();
     let ctx = Ctx {
         today: chrono::Utc::now().date_naive(),
-        target: resolve_target(&snapshot, target(&body))?,
+        target: resolve_target(&snapshot, body.target(), words)?,
+        lang,
+        t: words,
     };
     drop(snapshot);
-    render_off_thread(&req, &state, build(&body, &ctx), format).await
+    let mut doc = build(&body, &ctx);
+    doc.paper = lang::paper_for(body.paper(), body.country(), tag.as_ref());
+    render_off_thread(&req, &state, doc, format).await
 }
 
 macro_rules! document_endpoint {
@@ -237,7 +300,8 @@ macro_rules! document_endpoint {
         #[doc = concat!("Generate the filled document (", $path, "). See `GET /v1/templates/", $path, "` for its fields.")]
         #[utoipa::path(
             tag = "documents",
-            params(FormatParams),
+            params(FormatParams,
+                ("Accept-Language" = Option<String>, Header, description = "The letter's language when the body has no `lang`: the first of en, de, fr, es, it (with a region, e.g. en-US) that the template is written in; otherwise English. The answer's Content-Language says which.")),
             request_body(content = $req, description = "At most 64 KiB", content_type = "application/json"),
             responses(
                 (status = 200, description = "The document, as an attachment; never cached (Cache-Control: no-store)",
@@ -257,7 +321,7 @@ macro_rules! document_endpoint {
         )]
         #[post($path)]
         pub async fn $fn_name(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-            generate::<$req>(req, payload, state, |r| &r.target, $module::build).await
+            generate::<$req>(req, payload, state, $module::ID, $module::build).await
         }
     };
 }
@@ -336,7 +400,8 @@ pub async fn get_template(
 /// A blank template to fill in by hand or in a word processor: every field
 /// is a placeholder in square brackets.
 #[utoipa::path(tag = "documents",
-    params(("id" = String, Path, description = "Template id"), FormatParams),
+    params(("id" = String, Path, description = "Template id"), BlankParams,
+        ("Accept-Language" = Option<String>, Header, description = "The language when there is no `lang` parameter: the first of en, de, fr, es, it that the template is written in; otherwise English.")),
     responses(
         (status = 200, description = "The blank document, as an attachment",
             content(
@@ -358,26 +423,44 @@ pub async fn blank_template(
     id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let format = choose(&req)?;
+    let p: BlankParams = params::parse(req.query_string())?;
+    let format = negotiate_format(p.format.as_deref(), &req)?;
+    if let Some(paper) = &p.paper {
+        lang::check_paper(paper)
+            .map_err(|_| ApiError::bad_parameter("paper", "must be a4 or letter"))?;
+    }
+    let template = match id.as_str() {
+        second_opinion::ID => second_opinion::ID,
+        referral_request::ID => referral_request::ID,
+        insurer_appeal::ID => insurer_appeal::ID,
+        pathology_records::ID => pathology_records::ID,
+        consultation_questions::ID => consultation_questions::ID,
+        other => return Err(ApiError::not_found("template", other)),
+    };
+    let (lang, tag) = choose_lang(template, p.lang.as_deref(), &req)
+        .map_err(|m| ApiError::bad_parameter("lang", m))?;
     let ctx = Ctx {
         today: chrono::Utc::now().date_naive(),
         target: None,
+        lang,
+        t: texts(lang),
     };
-    let mut doc = match id.as_str() {
+    let mut doc = match template {
         second_opinion::ID => second_opinion::build(&Default::default(), &ctx),
         referral_request::ID => referral_request::build(&Default::default(), &ctx),
         insurer_appeal::ID => insurer_appeal::build(&Default::default(), &ctx),
         pathology_records::ID => pathology_records::build(&Default::default(), &ctx),
-        consultation_questions::ID => consultation_questions::build(&Default::default(), &ctx),
-        other => return Err(ApiError::not_found("template", other)),
+        _ => consultation_questions::build(&Default::default(), &ctx),
     };
-    doc.file_stem = format!("{}-blank", id.as_str());
+    doc.paper = lang::paper_for(p.paper.as_deref(), None, tag.as_ref());
+    doc.file_stem = format!("{template}-blank");
     render_off_thread(&req, &state, doc, format).await
 }
 
 /// The evidence library, with formatted citations. Entries with
 /// `cited_by_default` false are unverified: letters cite them only when a
-/// request picks them explicitly.
+/// request picks them, then with a visible "not verified" mark, and never
+/// lean on them in the text.
 #[utoipa::path(tag = "documents", responses(
         (status = 200, body = EvidenceList),
         problems::Query,

@@ -77,6 +77,7 @@ diesel::table! {
         as_of -> Text,
         source_url -> Nullable<Text>,
         source_citation -> Nullable<Text>,
+        source_retrieved -> Nullable<Text>,
         attestation -> Text,
         note -> Nullable<Text>,
         recorded_at -> Text,

@@ -36,7 +36,7 @@ async fn curated_app(b: Backend) -> TestApp {
         let p = app
             .send(Method::POST, "/v1/curation/proposals", Some(&curator), read.header("etag"),
                 Some(&json!({"kind": "centre", "action": "update", "id": id, "entity": centre,
-                    "reason": "Fictional reason for the test", "sources": [{"url": null, "citation": "Fictional citation"}]})))
+                    "reason": "Fictional reason for the test", "sources": [{"url": null, "citation": "Fictional citation", "retrieved": "2026-11-01"}]})))
             .await;
         assert_eq!(p.status, 201, "{}", p.text);
         if i == 0 {
@@ -70,7 +70,7 @@ async fn curated_app(b: Backend) -> TestApp {
             read.header("etag"),
             Some(
                 &json!({"method": "published_list", "verified_on": "2026-01-15",
-                "source": {"url": "https://example.org/list", "citation": null}, "note": null}),
+                "source": {"url": "https://example.org/list", "citation": null, "retrieved": "2026-11-01"}, "note": null}),
             ),
         )
         .await;

@@ -44,6 +44,7 @@ fn fact(
         source: Source {
             url: Some("https://example.org/fictional-evidence".into()),
             citation: None,
+            retrieved: Some(Utc::now().date_naive()),
             listed_by: vec![],
         },
         attestation,
@@ -85,7 +86,11 @@ fn guide_centre_met(centre: &str) -> Vec<Fact> {
 /// Alliance physician criteria (21 a year), Bravo does not (20 a year).
 fn directory() -> SeedDocument {
     let mut doc = fixtures();
-    doc.facts.extend(guide_centre_met("fake-houston"));
+    // Houston's informative criteria are not met; they never decide.
+    let mut houston = guide_centre_met("fake-houston");
+    houston[2].value = FactValue::Number(10.0);
+    houston[5].value = FactValue::Boolean(false);
+    doc.facts.extend(houston);
     let mut dallas = guide_centre_met("fake-dallas");
     dallas[0].value = FactValue::Number(99.0);
     doc.facts.extend(dallas);
@@ -185,6 +190,54 @@ async fn profiles_are_published_with_their_numbers(b: Backend) {
         .as_str()
         .unwrap()
         .contains("4 sarcoma clinic sessions a month"));
+    // Numbers and requirements the guide does not state are the project's
+    // reading: informative, never required, the reading shown.
+    for (profile, ids) in [
+        (
+            "guide-sarcoma-oncologist",
+            [
+                "guide-referral-stream",
+                "guide-teleconsultation",
+                "guide-teleconsultation-abroad",
+            ],
+        ),
+        (
+            "guide-sarcoma-centre",
+            [
+                "guide-centre-referral-stream",
+                "guide-centre-teleconsultation",
+                "guide-centre-teleconsultation-abroad",
+            ],
+        ),
+    ] {
+        let p = app.get_ok(&format!("/v1/criteria/{profile}")).await;
+        for c in p["criteria"].as_array().unwrap() {
+            let informative = ids.contains(&c["id"].as_str().unwrap());
+            assert_eq!(c["informative"], informative, "{profile} {}", c["id"]);
+            if informative {
+                assert_eq!(c["required"], false, "{}", c["id"]);
+                assert!(c["interpretation"]
+                    .as_str()
+                    .unwrap()
+                    .contains("never decides"));
+            }
+        }
+        assert_eq!(
+            p["source"]["retrieved"],
+            serde_json::Value::Null,
+            "unknown, stated"
+        );
+    }
+    let stream = &guide["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "guide-referral-stream")
+        .unwrap()["interpretation"];
+    assert!(stream
+        .as_str()
+        .unwrap()
+        .contains("52 new sarcoma referrals a year"));
     let sa = app.get_ok("/v1/criteria/sarcoma-alliance-physician").await;
     let volume = sa["criteria"]
         .as_array()
@@ -204,7 +257,19 @@ async fn profiles_are_published_with_their_numbers(b: Backend) {
 async fn centre_assessments_explain_each_criterion(b: Backend) {
     let app = TestApp::spawn(b, Data::Document(Box::new(directory()))).await;
     let houston = assessment(&app, "centres", "fake-houston", "guide-sarcoma-centre").await;
-    assert_eq!(houston["outcome"], "meets");
+    assert_eq!(
+        houston["outcome"], "meets",
+        "informative criteria not met do not decide"
+    );
+    for id in [
+        "guide-centre-referral-stream",
+        "guide-centre-teleconsultation-abroad",
+    ] {
+        let c = criterion(&houston, id);
+        assert_eq!(c["status"], "not_met", "{id}: evaluated and shown");
+        assert_eq!(c["criterion"]["informative"], true, "{id}");
+        assert_eq!(c["criterion"]["required"], false, "{id}");
+    }
     let volume = criterion(&houston, "guide-centre-volume");
     assert_eq!(volume["status"], "met");
     assert_eq!(volume["fact"]["value"], 240.0);

@@ -337,7 +337,7 @@ impl Run<'_> {
             "metric": metric,
             "value": value,
             "as_of": as_of.to_string(),
-            "source": {"url": "https://example.org/fictional-test-source", "citation": null, "listed_by": []},
+            "source": {"url": "https://example.org/fictional-test-source", "citation": null, "retrieved": "2026-11-01", "listed_by": []},
             "attestation": "self_reported",
             "note": "fake",
         })

@@ -199,6 +199,98 @@ both_backends!(
     start_up_loads_the_builtin_seed_only_where_it_belongs
 );
 
+/// The sentence the build appends to notes that quote figures.
+const SELF_REPORTED: &str = "Self-reported: figures in this note are as the institution (or the source named) states them, not a count the directory has verified.";
+
+/// Whether a note quotes a figure: a number (not a year) with, a few
+/// words on, a countable (patients, cases, operations, ...) or a yearly
+/// rate.
+fn quotes_a_figure(note: &str) -> bool {
+    let lower = note.to_lowercase();
+    let counted = [
+        "patient",
+        "cases",
+        "operations",
+        "resections",
+        "surgeries",
+        "sarcomas",
+        "children",
+        "referrals",
+        "fällen",
+        "per year",
+        "a year",
+        "each year",
+        "annually",
+        "per annum",
+        "/year",
+        "/jahr",
+    ];
+    let chars: Vec<char> = lower.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == ',') {
+            i += 1;
+        }
+        let number: String = chars[start..i]
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .collect();
+        let year = number.len() == 4 && (number.starts_with("19") || number.starts_with("20"));
+        let after: String = chars[i..].iter().take(50).collect();
+        if !year && counted.iter().any(|w| after.contains(w)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Figures an institution states about itself are marked wherever the
+/// notes are shown; the source of each listing says its retrieval date is
+/// unknown explicitly (`"retrieved": null`), not by omission.
+#[test]
+fn self_reported_figures_are_marked_and_retrieval_dates_explicit() {
+    let seeded = seed_json(BUILTIN_SEED);
+    let mut marked = 0;
+    for s in &seeded {
+        let id = s["id"].as_str().unwrap();
+        let note = s["notes"].as_str().unwrap_or_default();
+        let body = note.trim_end_matches(SELF_REPORTED);
+        if quotes_a_figure(body) && !body.contains("not a volume claim") {
+            assert!(
+                note.ends_with(SELF_REPORTED),
+                "{id}: unmarked figure: {note}"
+            );
+        }
+        marked += usize::from(note.ends_with(SELF_REPORTED));
+        assert!(!note.contains("criteria.json"), "{id}: {note}");
+        for source in s["sources"].as_array().unwrap() {
+            assert_eq!(
+                source.get("retrieved"),
+                Some(&Value::Null),
+                "{id}: retrieved stated explicitly as unknown"
+            );
+        }
+    }
+    assert!(
+        marked >= 18,
+        "the listings quoting volumes are marked ({marked})"
+    );
+    let rocio = seeded
+        .iter()
+        .find(|s| s["id"] == "hospital-universitario-virgen-del-rocio-sarcoma-csur-adults")
+        .unwrap();
+    assert!(rocio["notes"]
+        .as_str()
+        .unwrap()
+        .contains("About 400 new patients/year"));
+    assert!(rocio["notes"].as_str().unwrap().ends_with(SELF_REPORTED));
+}
+
 /// The programme codes the build script maps each candidate spelling to.
 fn programme_codes(stated: &str) -> &'static [&'static str] {
     match stated.to_lowercase().as_str() {
@@ -279,6 +371,15 @@ fn every_listing_is_its_candidate_entry_field_by_field() {
             }
             (Some(sub), None) => panic!("{id}: subdivision {sub} but no region stated"),
         }
+        // The build drops a pointer to a file the seed does not ship and
+        // marks quoted figures as self-reported.
+        let mut notes = notes.replace(" (see criteria.json)", "");
+        if s["notes"]
+            .as_str()
+            .is_some_and(|n| n.ends_with(SELF_REPORTED))
+        {
+            notes = format!("{notes} {SELF_REPORTED}");
+        }
         assert_eq!(
             s["notes"].as_str(),
             (!notes.is_empty()).then_some(notes.as_str()),
@@ -291,7 +392,7 @@ fn every_listing_is_its_candidate_entry_field_by_field() {
         for (source, url) in sources.iter().zip(urls) {
             assert_eq!(
                 source,
-                &json!({"url": url, "citation": null, "listed_by": c["listed_by"]})
+                &json!({"url": url, "citation": null, "retrieved": null, "listed_by": c["listed_by"]})
                     .as_object()
                     .map(|o| {
                         let mut o = o.clone();
@@ -339,11 +440,27 @@ fn existing_listings_keep_their_ids() {
     let old = seed_json(OLD_SEED);
     let new = seed_json(BUILTIN_SEED);
     assert_eq!(old.len(), 100);
-    assert_eq!(
-        &new[..100],
-        &old[..],
-        "the first 100 listings are unchanged"
-    );
+    // Unchanged but for what this build adds: the explicit unknown
+    // retrieval date on each source and the self-reported marking (and a
+    // dropped pointer to a file the seed does not ship).
+    let as_before = |listing: &Value| {
+        let mut l = listing.clone();
+        for source in l["sources"].as_array_mut().unwrap() {
+            source.as_object_mut().unwrap().remove("retrieved");
+        }
+        if let Some(notes) = l["notes"].as_str() {
+            let notes = notes.trim_end_matches(SELF_REPORTED).trim_end().to_owned();
+            l["notes"] = json!(notes);
+        }
+        l
+    };
+    for (n, o) in new[..100].iter().zip(&old) {
+        let mut o = o.clone();
+        if let Some(notes) = o["notes"].as_str() {
+            o["notes"] = json!(notes.replace(" (see criteria.json)", ""));
+        }
+        assert_eq!(as_before(n), o, "the first 100 listings are unchanged");
+    }
     let doc = SeedDocument::parse(BUILTIN_SEED).unwrap();
     let mut ids = HashSet::new();
     for id in doc

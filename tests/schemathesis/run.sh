@@ -121,7 +121,7 @@ etag=$(curl -sSf -o "$work/stored.json" -w '%header{etag}' "$base/v1/curation/ce
 jq '{kind: "centre", action: "update", id: .entity.id,
      entity: (.entity | .website = "https://example.org/fake-boston-moved"),
      reason: "The fictional unit moved its pages (schemathesis fixture)",
-     sources: [{url: "https://example.org/fictional-test-source", citation: null}]}' \
+     sources: [{url: "https://example.org/fictional-test-source", citation: null, retrieved: "2026-11-01"}]}' \
   "$work/stored.json" >"$work/proposal.json"
 proposal=$(api POST /v1/curation/proposals "$AUTHOR" "${json[@]}" -H "If-Match: $etag" \
   -d @"$work/proposal.json")

@@ -33,6 +33,7 @@ fn fact(id: &str, metric: Metric, value: FactValue, as_of: &str, attestation: At
         source: Source {
             url: Some("https://example.org/fake".into()),
             citation: None,
+            retrieved: None,
             listed_by: vec![],
         },
         attestation,
@@ -223,7 +224,12 @@ fn thresholds_at_their_boundaries() {
             expected,
             "{profile_id} {criterion} at {value}"
         );
-        let want = if expected == CriterionStatus::NotMet {
+        let required = profile(profile_id)
+            .criteria
+            .iter()
+            .any(|c| c.id == criterion && c.required);
+        // An informative criterion not met decides nothing.
+        let want = if expected == CriterionStatus::NotMet && required {
             Outcome::DoesNotMeet
         } else {
             Outcome::InsufficientData
@@ -276,8 +282,8 @@ fn all_required_met_is_meets_and_one_failure_is_does_not_meet() {
         run("guide-sarcoma-centre", &failing).outcome,
         Outcome::DoesNotMeet
     );
-    let mut missing = facts;
-    missing.remove(5);
+    let mut missing = facts.clone();
+    missing.remove(0);
     let a = run("guide-sarcoma-centre", &missing);
     assert_eq!(
         a.outcome,
@@ -285,10 +291,24 @@ fn all_required_met_is_meets_and_one_failure_is_does_not_meet() {
         "never meets with an unknown"
     );
     assert_eq!(
+        status_of(&a, "guide-centre-volume"),
+        CriterionStatus::Unknown
+    );
+    assert!(a.criteria[0].reason.contains("no fact recorded"));
+    // Informative criteria, unknown or not met, decide nothing.
+    let mut informative = facts;
+    informative.remove(5);
+    informative[2] = n("r", Metric::NewSarcomaReferralsPerYear, 1.0, "2026-01-01");
+    let a = run("guide-sarcoma-centre", &informative);
+    assert_eq!(a.outcome, Outcome::Meets);
+    assert_eq!(
         status_of(&a, "guide-centre-teleconsultation-abroad"),
         CriterionStatus::Unknown
     );
-    assert!(a.criteria[5].reason.contains("no fact recorded"));
+    assert_eq!(
+        status_of(&a, "guide-centre-referral-stream"),
+        CriterionStatus::NotMet
+    );
 }
 
 #[test]

@@ -41,6 +41,7 @@ pub fn propose(
             (ProposalAction::Create, None) => {
                 if let Some(e) = &entity {
                     rules::check_verification_untouched(e, None)?;
+                    rules::check_new_sources_dated(e, None)?;
                 }
                 (entity, None, None)
             }
@@ -63,6 +64,9 @@ pub fn propose(
                 };
                 if let Some(e) = &after {
                     rules::check_verification_untouched(e, Some(&current.entity))?;
+                    if action != ProposalAction::Revert {
+                        rules::check_new_sources_dated(e, Some(&current.entity))?;
+                    }
                 }
                 (after, Some(current.entity), Some(current.revision))
             }

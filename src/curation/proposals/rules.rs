@@ -7,7 +7,7 @@ use chrono::Utc;
 use crate::curation::audit;
 use crate::curation::entities::{self, Entity};
 use crate::curation::model::*;
-use crate::directory::model::{ListingStatus, VerificationStatus};
+use crate::directory::model::{ListingStatus, Source, VerificationStatus};
 use crate::error::ApiError;
 use crate::store::DbConnection;
 
@@ -28,8 +28,78 @@ pub fn check_sources(p: &NewProposal) -> Result<(), ApiError> {
                 "a source needs an http(s) URL or a citation",
             ));
         }
+        check_retrieved(&format!("sources[{i}].retrieved"), s)?;
     }
     Ok(())
+}
+
+/// A source added now says when it was read: a date, not in the future.
+/// (Only the built-in seed's sources, compiled before dates were kept, say
+/// null.)
+pub fn check_retrieved(field: &str, s: &Source) -> Result<(), ApiError> {
+    match s.retrieved {
+        None => Err(ApiError::invalid(
+            field,
+            "give the date the source was read (YYYY-MM-DD)",
+        )),
+        Some(d) if d > Utc::now().date_naive() => {
+            Err(ApiError::invalid(field, "must not be in the future"))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// Every source the proposed entity adds (one its current version lacks,
+/// compared by URL and citation) says when it was read; sources already
+/// stored keep what they have, `null` included.
+pub fn check_new_sources_dated(entity: &Entity, current: Option<&Entity>) -> Result<(), ApiError> {
+    let before: Vec<&Source> = current
+        .map(entity_sources)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    let known = |s: &Source| {
+        before
+            .iter()
+            .any(|b| b.url == s.url && b.citation == s.citation)
+    };
+    for (field, s) in entity_sources(entity) {
+        if !known(s) {
+            check_retrieved(&format!("entity.{field}.retrieved"), s)?;
+        }
+    }
+    Ok(())
+}
+
+/// Each source of an entity with its field path.
+fn entity_sources(e: &Entity) -> Vec<(String, &Source)> {
+    match e {
+        Entity::Centre(c) => c
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("sources[{i}]"), s))
+            .collect(),
+        Entity::Clinician(c) => {
+            let mut out: Vec<(String, &Source)> = c
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("sources[{i}]"), s))
+                .collect();
+            for (a, aff) in c.affiliations.iter().enumerate() {
+                out.extend(
+                    aff.sources
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| (format!("affiliations[{a}].sources[{i}]"), s)),
+                );
+            }
+            out
+        }
+        Entity::Fact(f) => vec![("source".to_owned(), &f.source)],
+    }
 }
 
 /// The entity a create or update proposes, checked on its own.

@@ -1,6 +1,7 @@
 //! A standalone, printable page. Written as well-formed XHTML-compatible
 //! HTML5 so any XML parser can check it.
 
+use crate::documents::lang::Paper;
 use crate::documents::model::{Block, Document};
 
 fn esc(s: &str) -> String {
@@ -34,9 +35,20 @@ dl{display:grid;grid-template-columns:max-content auto;gap:0.2em 1em}dt{font-wei
 @media print{body{margin:0;max-width:none}@page{margin:2cm}}";
 
 pub fn render(doc: &Document) -> String {
+    // A translation says in the page's metadata how it was made.
+    let translation = doc
+        .translation
+        .as_deref()
+        .map(|t| format!("<meta name=\"description\" content=\"{}\"/>", esc(t)))
+        .unwrap_or_default();
+    let page = match doc.paper {
+        Paper::A4 => "A4",
+        Paper::Letter => "letter",
+    };
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
-<title>{}</title><style>{STYLE}</style></head><body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
+{translation}<title>{}</title><style>{STYLE}@media print{{@page{{size:{page}}}}}</style></head><body>\n",
+        doc.lang.code(),
         esc(&doc.title)
     );
     out.push_str(&format!("<p class=\"sender\">{}</p>\n", lines(&doc.sender)));
@@ -78,7 +90,10 @@ pub fn render(doc: &Document) -> String {
     }
     out.push_str(&format!("<p>{}</p>\n", lines(&doc.closing)));
     if !doc.references.is_empty() {
-        out.push_str("<h2>References</h2>\n<ol class=\"references\">");
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<ol class=\"references\">",
+            esc(&doc.labels.references)
+        ));
         doc.references
             .iter()
             .for_each(|r| out.push_str(&format!("<li>{}</li>", esc(r))));

@@ -48,16 +48,21 @@ pub fn render(doc: &Document) -> String {
                 out.push('\n');
             }
             Block::Fields { items } => {
-                items
-                    .iter()
-                    .for_each(|(k, v)| out.push_str(&format!("- **{}:** {}\n", esc(k), esc(v))));
+                items.iter().for_each(|(k, v)| {
+                    out.push_str(&format!(
+                        "- **{}{}** {}\n",
+                        esc(k),
+                        esc(doc.labels.colon.trim_end()),
+                        esc(v)
+                    ))
+                });
                 out.push('\n');
             }
         }
     }
     lines(&mut out, &doc.closing);
     if !doc.references.is_empty() {
-        out.push_str("## References\n\n");
+        out.push_str(&format!("## {}\n\n", esc(&doc.labels.references)));
         for (i, r) in doc.references.iter().enumerate() {
             out.push_str(&format!("{}. {}\n", i + 1, esc(r)));
         }

@@ -13,7 +13,7 @@ const TEMPLATE: &str = include_str!("letter.typ");
 const FONTS: [&[u8]; 3] = [
     include_bytes!("../fonts/DejaVuSans.ttf"),
     include_bytes!("../fonts/DejaVuSans-Bold.ttf"),
-    // Chinese, Japanese and Korean names.
+    // Chinese and Japanese names (it has no Korean Hangul syllables).
     include_bytes!("../fonts/DroidSansFallbackFull.ttf"),
 ];
 
@@ -39,4 +39,39 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
     // Typst's diagnostics may quote the letter's text: never log them.
     let paged = compiled.output.map_err(|_| RenderError("pdf"))?;
     typst_pdf::pdf(&paged, &typst_pdf::PdfOptions::default()).map_err(|_| RenderError("pdf"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::documents::{evidence, i18n, lang};
+    use typst::foundations::Bytes;
+    use typst::text::Font;
+
+    /// Every character a letter can print from the service's own text (each
+    /// language's words, the evidence library, the layout's marks, and
+    /// names in several scripts) has a glyph in an embedded font.
+    #[test]
+    fn fonts_cover_every_character_of_every_language() {
+        let fonts: Vec<Font> = FONTS
+            .iter()
+            .flat_map(|f| Font::iter(Bytes::new(f.to_vec())))
+            .collect();
+        let mut text = String::from("☐•“”‘’–—[]Zoë Müller-Øvergård 山田太郎 王小明 Ñandú Łódź Ærø");
+        for l in lang::ALL {
+            text.push_str(&serde_json::to_string(i18n::texts(l)).unwrap());
+        }
+        for e in evidence::library() {
+            text.push_str(&e.citation());
+            text.push_str(&e.finding);
+        }
+        let mut missing: Vec<String> = text
+            .chars()
+            .filter(|c| !c.is_control())
+            .filter(|c| !fonts.iter().any(|f| f.info().coverage.contains(*c as u32)))
+            .map(|c| format!("{c:?} U+{:04X}", c as u32))
+            .collect();
+        missing.dedup();
+        assert!(missing.is_empty(), "no glyph for: {missing:?}");
+    }
 }

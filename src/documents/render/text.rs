@@ -38,7 +38,7 @@ pub fn render(doc: &Document) -> String {
             Block::Fields { items } => {
                 items
                     .iter()
-                    .for_each(|(k, v)| out.push_str(&format!("  {k}: {v}\n")));
+                    .for_each(|(k, v)| out.push_str(&format!("  {k}{}{v}\n", doc.labels.colon)));
                 out.push('\n');
             }
         }
@@ -47,7 +47,8 @@ pub fn render(doc: &Document) -> String {
         out.push_str(&format!("{l}\n"));
     }
     if !doc.references.is_empty() {
-        out.push_str("\nReferences\n----------\n\n");
+        let r = &doc.labels.references;
+        out.push_str(&format!("\n{r}\n{}\n\n", "-".repeat(r.chars().count())));
         for (i, r) in doc.references.iter().enumerate() {
             out.push_str(&format!("[{}] {r}\n", i + 1));
         }

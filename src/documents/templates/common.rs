@@ -7,7 +7,9 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use crate::documents::evidence::{self, Evidence};
-use crate::documents::model::{Document, DISCLAIMER};
+use crate::documents::i18n::Texts;
+use crate::documents::lang::{Lang, Paper};
+use crate::documents::model::{Document, Labels};
 
 /// A value the patient gave, or a fill-in placeholder on blank templates.
 pub fn val(value: &Option<String>, label: &str) -> String {
@@ -24,10 +26,6 @@ pub fn given(value: &Option<String>) -> Option<String> {
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(str::to_owned)
-}
-
-pub fn long_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, ValidationError> {
@@ -58,16 +56,19 @@ pub fn upcoming_date(s: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
-pub fn long_date_str(s: &Option<String>) -> Option<String> {
+/// A date the patient gave (YYYY-MM-DD), as the language writes it.
+pub fn long_date_str(t: &Texts, s: &Option<String>) -> Option<String> {
     given(s).map(|v| {
         NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-            .map(long_date)
+            .map(|d| t.date(d))
             .unwrap_or(v)
     })
 }
 
+/// A closed set of codes; each language's words for them are in
+/// `i18n`, in the order the variants are declared (`index`).
 macro_rules! choice {
-    ($(#[$m:meta])* $name:ident, $check:ident { $($variant:ident = $code:tt => $label:tt),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident, $check:ident { $($variant:ident = $code:tt),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
         pub enum $name { $(#[serde(rename = $code)] $variant),+ }
@@ -76,8 +77,9 @@ macro_rules! choice {
             pub fn parse(code: &str) -> Option<Self> {
                 match code { $($code => Some($name::$variant),)+ _ => None }
             }
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
+            /// Its place in the declaration, where its words are.
+            pub fn index(self) -> usize {
+                self as usize
             }
         }
 
@@ -93,37 +95,37 @@ pub(crate) use choice;
 choice!(
     /// Tumour grade as the pathology report states it.
     Grade, check_grade {
-        Low = "low" => "low grade",
-        Intermediate = "intermediate" => "intermediate grade",
-        High = "high" => "high grade",
-        Unknown = "unknown" => "not known",
+        Low = "low",
+        Intermediate = "intermediate",
+        High = "high",
+        Unknown = "unknown",
     }
 );
 
 choice!(
     /// Surgical margins as the pathology report states them.
     Margins, check_margins {
-        Clear = "clear" => "clear (R0)",
-        Microscopic = "microscopic_positive" => "microscopically positive (R1)",
-        Macroscopic = "macroscopic_positive" => "macroscopically positive (R2)",
-        Unknown = "unknown" => "not known",
-        NotOperated = "not_operated" => "no surgery yet",
+        Clear = "clear",
+        Microscopic = "microscopic_positive",
+        Macroscopic = "macroscopic_positive",
+        Unknown = "unknown",
+        NotOperated = "not_operated",
     }
 );
 
 choice!(
     /// Records a patient sends or asks to have sent.
     Record, check_record {
-        PathologyReport = "pathology_report" => "Pathology report(s)",
-        SlidesAndBlocks = "slides_and_blocks" => "Tumour slides and paraffin blocks",
-        ImagingDiscs = "imaging_discs" => "Imaging (MRI, CT, PET) on disc or by image transfer",
-        ImagingReports = "imaging_reports" => "Imaging reports",
-        OperativeNote = "operative_note" => "Operative note(s)",
-        TreatmentSummary = "treatment_summary" => "Summary of treatment so far (chemotherapy, radiotherapy)",
-        ClinicLetters = "clinic_letters" => "Recent clinic letters",
-        BloodTests = "blood_tests" => "Recent blood test results",
-        Denial = "denial_letter" => "The denial letter",
-        ReferralLetter = "referral_letter" => "The referring doctor's letter",
+        PathologyReport = "pathology_report",
+        SlidesAndBlocks = "slides_and_blocks",
+        ImagingDiscs = "imaging_discs",
+        ImagingReports = "imaging_reports",
+        OperativeNote = "operative_note",
+        TreatmentSummary = "treatment_summary",
+        ClinicLetters = "clinic_letters",
+        BloodTests = "blood_tests",
+        Denial = "denial_letter",
+        ReferralLetter = "referral_letter",
     }
 );
 
@@ -131,14 +133,15 @@ pub fn check_records(codes: &[String]) -> Result<(), ValidationError> {
     codes.iter().try_for_each(|c| check_record(c))
 }
 
-pub fn records(codes: &Option<Vec<String>>, default: &[Record]) -> Vec<String> {
+pub fn records(t: &Texts, codes: &Option<Vec<String>>, default: &[Record]) -> Vec<String> {
+    let label = |r: Record| t.common.records[r.index()].to_owned();
     match codes {
         Some(list) if !list.is_empty() => list
             .iter()
             .filter_map(|c| Record::parse(c))
-            .map(|r| r.label().to_owned())
+            .map(label)
             .collect(),
-        _ => default.iter().map(|r| r.label().to_owned()).collect(),
+        _ => default.iter().copied().map(label).collect(),
     }
 }
 
@@ -170,6 +173,13 @@ pub struct Patient {
     )]
     #[schema(format = Email, max_length = 200)]
     pub email: Option<String>,
+    /// The country of the address (ISO 3166-1 alpha-2, e.g. `US`). Not
+    /// printed (write it in the address when the letter goes abroad); it
+    /// chooses the paper: US Letter for the United States and Canada, A4
+    /// elsewhere, unless `paper` says otherwise.
+    #[validate(custom(function = "check_country"))]
+    #[schema(value_type = Option<crate::documents::lang::CountryCode>, example = "US")]
+    pub country: Option<String>,
     /// Hospital or clinic number, if the patient wants it quoted.
     #[validate(length(max = 60, message = "must be at most 60 characters"))]
     #[schema(max_length = 60)]
@@ -213,47 +223,56 @@ pub struct Diagnosis {
     pub treatments_so_far: Option<String>,
 }
 
+pub fn check_country(code: &str) -> Result<(), ValidationError> {
+    if code.len() == 2 && rust_iso3166::from_alpha2(code).is_some() {
+        Ok(())
+    } else {
+        Err(ValidationError::new("country")
+            .with_message("must be an ISO 3166-1 alpha-2 country code in capitals, e.g. US".into()))
+    }
+}
+
 impl Diagnosis {
-    pub fn fields(&self) -> Vec<(String, String)> {
+    pub fn fields(&self, t: &Texts) -> Vec<(String, String)> {
+        let c = &t.common;
         vec![
+            (c.subtype.into(), val(&self.subtype, c.subtype_ph)),
             (
-                "Sarcoma subtype".into(),
-                val(&self.subtype, "subtype, e.g. leiomyosarcoma"),
+                c.primary_site.into(),
+                val(&self.primary_site, c.primary_site_ph),
             ),
             (
-                "Primary site".into(),
-                val(&self.primary_site, "where the tumour started"),
+                c.diagnosed_on.into(),
+                long_date_str(t, &self.diagnosed_on).unwrap_or_else(|| format!("[{}]", c.date_ph)),
             ),
             (
-                "Date of diagnosis".into(),
-                long_date_str(&self.diagnosed_on).unwrap_or_else(|| "[date]".into()),
-            ),
-            (
-                "Grade".into(),
+                c.grade.into(),
                 self.grade
                     .as_deref()
                     .and_then(Grade::parse)
-                    .map_or("[grade]".into(), |g| g.label().to_owned()),
+                    .map_or(format!("[{}]", c.grade_ph), |g| {
+                        c.grades[g.index()].to_owned()
+                    }),
             ),
             (
-                "Size".into(),
-                self.size_cm
-                    .map_or("[largest dimension, cm]".into(), |s| format!("{s} cm")),
+                c.size.into(),
+                self.size_cm.map_or(format!("[{}]", c.size_ph), |s| {
+                    format!("{} cm", t.number(s))
+                }),
             ),
+            (c.surgery.into(), val(&self.surgery, c.surgery_ph)),
             (
-                "Surgery so far".into(),
-                val(&self.surgery, "date and operation, or none yet"),
-            ),
-            (
-                "Margins".into(),
+                c.margins.into(),
                 self.margins
                     .as_deref()
                     .and_then(Margins::parse)
-                    .map_or("[margins]".into(), |m| m.label().to_owned()),
+                    .map_or(format!("[{}]", c.margins_ph), |m| {
+                        c.margin_labels[m.index()].to_owned()
+                    }),
             ),
             (
-                "Treatment so far".into(),
-                val(&self.treatments_so_far, "chemotherapy, radiotherapy, other"),
+                c.treatments.into(),
+                val(&self.treatments_so_far, c.treatments_ph),
             ),
         ]
     }
@@ -282,28 +301,43 @@ pub fn address_lines(address: &Option<String>, placeholder: &str) -> Vec<String>
 }
 
 /// Sender block: name, address lines, phone, email.
-pub fn sender(p: &Patient) -> Vec<String> {
-    let mut out = vec![val(&p.name, "Your full name")];
-    out.extend(address_lines(&p.address, "[Your address]"));
-    out.push(format!("Telephone: {}", val(&p.phone, "your telephone")));
-    out.push(format!("Email: {}", val(&p.email, "your email")));
+pub fn sender(t: &Texts, p: &Patient) -> Vec<String> {
+    let c = &t.common;
+    let mut out = vec![val(&p.name, c.your_full_name)];
+    out.extend(address_lines(&p.address, &format!("[{}]", c.your_address)));
+    out.push(format!(
+        "{}{}{}",
+        c.telephone,
+        c.colon,
+        val(&p.phone, c.your_telephone)
+    ));
+    out.push(format!(
+        "{}{}{}",
+        c.email,
+        c.colon,
+        val(&p.email, c.your_email)
+    ));
     out
 }
 
-pub fn patient_fields(p: &Patient) -> Vec<(String, String)> {
-    let mut out = vec![("Patient".to_owned(), val(&p.name, "full name"))];
+pub fn patient_fields(t: &Texts, p: &Patient) -> Vec<(String, String)> {
+    let c = &t.common;
+    let mut out = vec![(c.patient.to_owned(), val(&p.name, c.full_name))];
     out.push((
-        "Date of birth".into(),
-        long_date_str(&p.date_of_birth).unwrap_or_else(|| "[date of birth]".into()),
+        c.date_of_birth.into(),
+        long_date_str(t, &p.date_of_birth).unwrap_or_else(|| format!("[{}]", c.date_of_birth_ph)),
     ));
     if let Some(n) = given(&p.hospital_number) {
-        out.push(("Hospital number".into(), n));
+        out.push((c.hospital_number.into(), n));
     }
     out
 }
 
-/// A new document with the shared parts filled in.
+/// A new document with the shared parts filled in (A4 until the handler
+/// sets the patient's paper).
 pub fn document(
+    t: &Texts,
+    lang: Lang,
     title: &str,
     stem: &str,
     today: NaiveDate,
@@ -311,16 +345,25 @@ pub fn document(
     recipient: Vec<String>,
 ) -> Document {
     Document {
+        lang,
+        paper: Paper::A4,
         title: title.to_owned(),
         file_stem: format!("{stem}-{today}"),
-        date: long_date(today),
+        date: t.date(today),
         sender,
         recipient,
         subject: None,
         blocks: Vec::new(),
         closing: Vec::new(),
         references: Vec::new(),
-        disclaimer: DISCLAIMER.to_owned(),
+        disclaimer: t.common.disclaimer.to_owned(),
+        labels: Labels {
+            colon: t.common.colon.to_owned(),
+            references: t.common.references.to_owned(),
+            page: t.common.page.to_owned(),
+            page_of: t.common.page_of.to_owned(),
+        },
+        translation: t.translation.map(str::to_owned),
     }
 }
 
@@ -335,11 +378,53 @@ pub fn check_evidence_ids(ids: &[String]) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// The entries to cite: those the request picked (even unverified ones,
-/// the request's explicit choice), else verified entries for `claims`.
-pub fn cite(picked: &Option<Vec<String>>, claims: &[&str]) -> Vec<&'static Evidence> {
-    match picked {
+/// What a letter cites: the numbered references, and which of them the
+/// letter's text may lean on.
+pub struct Cited {
+    /// Formatted citations, numbered in order; an unverified entry carries
+    /// a visible mark.
+    pub references: Vec<String>,
+    /// The numbers (1-based) of the verified entries about the letter's
+    /// claims: only these are named as support in the text. Unverified,
+    /// counter-evidence and off-topic entries are listed, never leaned on.
+    pub support: Vec<(usize, &'static Evidence)>,
+}
+
+impl Cited {
+    /// "[1], [3]"
+    pub fn support_numbers(&self) -> String {
+        self.support
+            .iter()
+            .map(|(n, _)| format!("[{n}]"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The entries to cite: those the request picked (an unverified pick is
+/// listed with a visible mark and never used as support), else verified
+/// entries for `claims`.
+pub fn cite(t: &Texts, picked: &Option<Vec<String>>, claims: &[&str]) -> Cited {
+    let entries: Vec<&'static Evidence> = match picked {
         Some(ids) => ids.iter().filter_map(|id| evidence::find(id)).collect(),
         None => evidence::default_for(claims),
+    };
+    Cited {
+        references: entries
+            .iter()
+            .map(|e| {
+                if e.citable() {
+                    e.citation()
+                } else {
+                    format!("{} {}", e.citation(), t.common.not_verified)
+                }
+            })
+            .collect(),
+        support: entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.supports_any(claims))
+            .map(|(i, e)| (i + 1, *e))
+            .collect(),
     }
 }

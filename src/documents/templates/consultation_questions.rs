@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::common::*;
-use super::{target_line, Ctx, TargetRef};
+use super::{choices, target_line, Ctx, TargetRef};
+use crate::documents::i18n::fill;
 use crate::documents::model::Document;
 
 #[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
@@ -32,7 +33,19 @@ pub struct ConsultationQuestionsRequest {
     )]
     #[schema(max_items = 15)]
     pub own_questions: Option<Vec<String>>,
+    /// The letter's language: en, de, fr, es or it, optionally with a
+    /// region (e.g. en-US). Without it, `Accept-Language`, else English.
+    #[validate(custom(function = "crate::documents::lang::check_lang"))]
+    #[schema(pattern = "^(en|de|fr|es|it)(-[A-Za-z]{2})?$", example = "de")]
+    pub lang: Option<String>,
+    /// `a4` or `letter`. Without it: US Letter when the patient's country
+    /// or the language's region is US or CA, else A4.
+    #[validate(custom(function = "crate::documents::lang::check_paper"))]
+    #[schema(value_type = Option<crate::documents::lang::Paper>)]
+    pub paper: Option<String>,
 }
+
+choices!(ConsultationQuestionsRequest, no_country);
 
 /// Just a name, for the heading of the list.
 #[derive(Debug, Clone, Default, serde::Serialize, Deserialize, Validate, ToSchema)]
@@ -44,59 +57,51 @@ pub struct PatientName {
 }
 
 pub const ID: &str = "consultation-questions";
-pub const TITLE: &str = "Questions for my sarcoma consultation";
-pub const PURPOSE: &str = "A checklist of questions to take to an appointment with a sarcoma team.";
 
 pub fn build(r: &ConsultationQuestionsRequest, ctx: &Ctx) -> Document {
+    let t = ctx.t;
+    let w = &t.questions;
     let name = r
         .patient
         .as_ref()
         .and_then(|p| given(&p.name))
-        .unwrap_or_else(|| "[Your name]".into());
+        .unwrap_or_else(|| format!("[{}]", t.common.your_full_name));
     let mut doc = document(
-        TITLE,
+        t,
+        ctx.lang,
+        w.title,
         "consultation-questions",
         ctx.today,
         vec![name],
         Vec::new(),
     );
-    let subtype = given(&r.subtype).unwrap_or_else(|| "my sarcoma".into());
-    let mut about = vec![("Diagnosis".to_owned(), subtype.clone())];
-    about.push((
-        "Appointment".into(),
-        long_date_str(&r.appointment_date).unwrap_or_else(|| "[date and time]".into()),
-    ));
-    about.push((
-        "With".into(),
-        target_line(ctx).unwrap_or_else(|| "[doctor and centre]".into()),
-    ));
-    doc.fields(about);
-    doc.heading("Diagnosis and pathology");
-    doc.checklist(vec![
-        "Has a sarcoma pathologist reviewed my slides? What did the review find?".into(),
-        "Has my tumour been tested (molecular or genetic tests)? Would any result change my options?".into(),
+    let subtype = given(&r.subtype).unwrap_or_else(|| w.subtype_default.into());
+    doc.fields(vec![
+        (w.diagnosis.to_owned(), subtype.clone()),
+        (
+            w.appointment.into(),
+            long_date_str(t, &r.appointment_date)
+                .unwrap_or_else(|| format!("[{}]", w.appointment_ph)),
+        ),
+        (
+            w.with.into(),
+            target_line(ctx).unwrap_or_else(|| format!("[{}]", w.with_ph)),
+        ),
     ]);
-    doc.heading("Surgery and margins");
+    let list = |items: &[&str]| items.iter().map(|i| (*i).to_owned()).collect::<Vec<_>>();
+    doc.heading(w.pathology);
+    doc.checklist(list(&w.pathology_items));
+    doc.heading(w.surgery);
+    doc.checklist(list(&w.surgery_items));
+    doc.heading(w.treatment);
     doc.checklist(vec![
-        "Were the margins clear, and how wide were they?".into(),
-        "If not, can further surgery clear them?".into(),
-        "If surgery is planned: when is the best window for it, and who will operate?".into(),
+        fill(w.treatment_first, &[("subtype", &subtype)]),
+        w.treatment_second.into(),
     ]);
-    doc.heading("Chemotherapy and radiotherapy");
-    doc.checklist(vec![
-        format!("Has adjuvant chemotherapy or radiotherapy been shown to help for {subtype} at this site? Which study shows it?"),
-        "What are the lasting side effects, and would this treatment use up an option I may need later?".into(),
-    ]);
-    doc.heading("Follow-up and next steps");
-    doc.checklist(vec![
-        "What is my surveillance schedule: which scans, how often, and for how long?".into(),
-        "Are there clinical trials I could join, here or elsewhere?".into(),
-        "If this treatment stops working, what would we try next, and can we plan that now?".into(),
-        "Can you work with my local oncologist, for example by telephone?".into(),
-        "What psychological and practical support is available to me and my family?".into(),
-    ]);
+    doc.heading(w.follow_up);
+    doc.checklist(list(&w.follow_up_items));
     if let Some(own) = &r.own_questions {
-        doc.heading("My own questions");
+        doc.heading(w.own);
         doc.checklist(
             own.iter()
                 .map(|q| q.trim().to_owned())
@@ -104,7 +109,7 @@ pub fn build(r: &ConsultationQuestionsRequest, ctx: &Ctx) -> Document {
                 .collect(),
         );
     }
-    doc.heading("Notes");
+    doc.heading(w.notes);
     doc.paragraph("______________________________________________________________________________");
     doc.paragraph("______________________________________________________________________________");
     doc

@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::common::*;
-use super::{target_line, Ctx, TargetRef};
+use super::{choices, target_line, Ctx, TargetRef};
+use crate::documents::i18n::fill;
 use crate::documents::model::Document;
 
 #[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
@@ -43,51 +44,53 @@ pub struct PathologyRecordsRequest {
     #[validate(custom(function = "upcoming_date"))]
     #[schema(format = Date)]
     pub upcoming_surgery_date: Option<String>,
+    /// The letter's language: en, de, fr, es or it, optionally with a
+    /// region (e.g. en-US). Without it, `Accept-Language`, else English.
+    #[validate(custom(function = "crate::documents::lang::check_lang"))]
+    #[schema(pattern = "^(en|de|fr|es|it)(-[A-Za-z]{2})?$", example = "de")]
+    pub lang: Option<String>,
+    /// `a4` or `letter`. Without it: US Letter when the patient's country
+    /// or the language's region is US or CA, else A4.
+    #[validate(custom(function = "crate::documents::lang::check_paper"))]
+    #[schema(value_type = Option<crate::documents::lang::Paper>)]
+    pub paper: Option<String>,
 }
 
+choices!(PathologyRecordsRequest);
+
 pub const ID: &str = "pathology-records";
-pub const TITLE: &str = "Request to send pathology material for sarcoma review";
-pub const PURPOSE: &str = "Ask a pathology department to send slides, blocks and reports to a sarcoma pathologist, and to flash-freeze tissue from an upcoming operation.";
 
 pub fn build(r: &PathologyRecordsRequest, ctx: &Ctx) -> Document {
+    let t = ctx.t;
+    let w = &t.pathology;
+    let c = &t.common;
     let p = r.patient.clone().unwrap_or_default();
-    let mut recipient = vec![val(&r.pathology_department, "Pathology department")];
+    let mut recipient = vec![val(&r.pathology_department, w.department_ph)];
     recipient.extend(address_lines(
         &r.department_address,
-        "[Hospital and address]",
+        &format!("[{}]", w.address_ph),
     ));
     let mut doc = document(
-        TITLE,
+        t,
+        ctx.lang,
+        w.title,
         "pathology-records-request",
         ctx.today,
-        sender(&p),
+        sender(t, &p),
         recipient,
     );
-    doc.subject = Some(format!(
-        "Release of pathology material: {}",
-        val(&p.name, "your name")
-    ));
-    doc.paragraph("Dear colleagues in pathology,");
-    doc.paragraph("I am asking for my pathology material to be sent for review by a sarcoma pathologist, as part of a specialist second opinion.");
-    let mut fields = patient_fields(&p);
-    fields.push((
-        "Specimen numbers".into(),
-        val(
-            &r.specimen_numbers,
-            "specimen or accession numbers, if known",
-        ),
-    ));
+    doc.subject = Some(fill(w.subject, &[("name", &val(&p.name, c.your_name))]));
+    doc.paragraph(w.dear);
+    doc.paragraph(w.intro);
+    let mut fields = patient_fields(t, &p);
+    fields.push((w.specimens.into(), val(&r.specimen_numbers, w.specimens_ph)));
     doc.fields(fields);
     if let Some(d) = &r.diagnosis {
-        doc.fields(d.fields());
+        doc.fields(d.fields(t));
     }
-    doc.heading("Please send");
-    doc.checklist(vec![
-        "All stained slides (H&E and immunohistochemistry)".into(),
-        "Representative paraffin blocks, or unstained sections if blocks cannot leave the department".into(),
-        "The pathology report(s), including any molecular or genetic test results".into(),
-    ]);
-    doc.heading("Send to");
+    doc.heading(w.send);
+    doc.checklist(w.send_items.iter().map(|i| (*i).to_owned()).collect());
+    doc.heading(w.send_to);
     match target_line(ctx) {
         Some(line) => doc.paragraph(line),
         None => {
@@ -96,30 +99,25 @@ pub fn build(r: &PathologyRecordsRequest, ctx: &Ctx) -> Document {
                 .filter_map(given)
                 .collect();
             doc.paragraph(if typed.is_empty() {
-                "[Name and address of the sarcoma pathologist or centre]".to_owned()
+                format!("[{}]", w.send_to_ph)
             } else {
                 typed.join(", ")
             })
         }
     }
     if r.flash_freeze != Some(false) {
-        doc.heading("Tissue from my upcoming operation");
-        let when =
-            long_date_str(&r.upcoming_surgery_date).unwrap_or_else(|| "[date of operation]".into());
-        doc.paragraph(format!(
-            "I am due to have surgery on {when}. I ask that, with my consent, a sample of fresh tumour tissue be \
-flash-frozen and stored, so that it can be used for tumour testing or research later. Please tell me if a consent form is needed."
-        ));
+        doc.heading(w.freeze_heading);
+        let when = long_date_str(t, &r.upcoming_surgery_date)
+            .unwrap_or_else(|| format!("[{}]", w.surgery_date_ph));
+        doc.paragraph(fill(w.freeze, &[("date", &when)]));
     }
-    doc.paragraph(format!(
-        "Please let me know when the material has been sent, at {} or {}. Thank you.",
-        val(&p.phone, "your telephone"),
-        val(&p.email, "your email")
+    doc.paragraph(fill(
+        w.notify,
+        &[
+            ("phone", &val(&p.phone, c.your_telephone)),
+            ("email", &val(&p.email, c.your_email)),
+        ],
     ));
-    doc.closing = vec![
-        "Yours sincerely,".into(),
-        String::new(),
-        val(&p.name, "your name"),
-    ];
+    doc.closing = vec![c.sincerely.into(), String::new(), val(&p.name, c.your_name)];
     doc
 }

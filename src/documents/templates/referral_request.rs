@@ -6,15 +6,16 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::common::*;
-use super::{target_line, Ctx, TargetRef};
+use super::{choices, target_line, Ctx, TargetRef};
+use crate::documents::i18n::fill;
 use crate::documents::model::Document;
 
 choice!(
     /// What the patient asks their doctor for.
     Ask, check_ask {
-        Referral = "referral" => "Please refer me to a sarcoma centre or sarcoma oncologist for assessment.",
-        SharedCare = "shared_care" => "Please work together with a sarcoma oncologist, who would oversee my care while you treat me locally.",
-        TelephoneConsultation = "telephone_consultation" => "Please consider a telephone consultation with a sarcoma oncologist about my case; many offer this to other doctors, at home and abroad.",
+        Referral = "referral",
+        SharedCare = "shared_care",
+        TelephoneConsultation = "telephone_consultation",
     }
 );
 
@@ -57,66 +58,70 @@ pub struct ReferralRequest {
     )]
     #[schema(value_type = Option<Vec<crate::documents::evidence::EvidenceId>>, max_items = 12)]
     pub evidence: Option<Vec<String>>,
+    /// The letter's language: en, de, fr, es or it, optionally with a
+    /// region (e.g. en-US). Without it, `Accept-Language`, else English.
+    #[validate(custom(function = "crate::documents::lang::check_lang"))]
+    #[schema(pattern = "^(en|de|fr|es|it)(-[A-Za-z]{2})?$", example = "de")]
+    pub lang: Option<String>,
+    /// `a4` or `letter`. Without it: US Letter when the patient's country
+    /// or the language's region is US or CA, else A4.
+    #[validate(custom(function = "crate::documents::lang::check_paper"))]
+    #[schema(value_type = Option<crate::documents::lang::Paper>)]
+    pub paper: Option<String>,
 }
 
+choices!(ReferralRequest);
+
 pub const ID: &str = "referral-request";
-pub const TITLE: &str = "Request for referral to a sarcoma specialist";
-pub const PURPOSE: &str =
-    "Ask your own oncologist or GP for referral to, or shared care with, a sarcoma oncologist.";
+
+/// Claims this letter's evidence may support.
+const CLAIMS: &[&str] = &["specialist-centre-care", "multidisciplinary-team"];
 
 pub fn build(r: &ReferralRequest, ctx: &Ctx) -> Document {
+    let t = ctx.t;
+    let w = &t.referral;
+    let c = &t.common;
     let p = r.patient.clone().unwrap_or_default();
     let d = r.diagnosis.clone().unwrap_or_default();
-    let mut recipient = vec![val(&r.doctor_name, "Your doctor's name")];
+    let mut recipient = vec![val(&r.doctor_name, w.doctor_ph)];
     recipient.extend(address_lines(
         &r.doctor_address,
-        "[Practice or hospital address]",
+        &format!("[{}]", w.address_ph),
     ));
-    let mut doc = document(TITLE, "referral-request", ctx.today, sender(&p), recipient);
-    doc.subject = Some(format!(
-        "Referral to a sarcoma specialist: {}",
-        val(&p.name, "your name")
-    ));
-    doc.paragraph(format!("Dear {},", val(&r.doctor_name, "Doctor")));
-    doc.paragraph(format!(
-        "Thank you for your care so far. Because sarcomas such as {} are rare, I would like my care to be provided, \
-or overseen, by a doctor who sees many sarcoma patients every year, works with a sarcoma pathologist \
-and a multidisciplinary sarcoma team.",
-        val(&d.subtype, "my sarcoma")
-    ));
-    doc.fields(patient_fields(&p));
-    if r.diagnosis.is_some() {
-        doc.fields(d.fields());
-    }
-    doc.heading("What I am asking");
-    let asks: Vec<String> = match &r.asks {
-        Some(list) => list
-            .iter()
-            .filter_map(|c| Ask::parse(c))
-            .map(|a| a.label().to_owned())
-            .collect(),
-        None => [Ask::Referral, Ask::SharedCare, Ask::TelephoneConsultation]
-            .iter()
-            .map(|a| a.label().to_owned())
-            .collect(),
-    };
-    doc.bullets(asks);
-    if let Some(line) = target_line(ctx) {
-        doc.paragraph(format!("The specialist team I have in mind is: {line}"));
-    }
-    let cited = cite(
-        &r.evidence,
-        &["specialist-centre-care", "multidisciplinary-team"],
+    let mut doc = document(
+        t,
+        ctx.lang,
+        w.title,
+        "referral-request",
+        ctx.today,
+        sender(t, &p),
+        recipient,
     );
-    if !cited.is_empty() {
-        doc.paragraph("Studies supporting specialist review of sarcoma care are listed below.");
+    doc.subject = Some(fill(w.subject, &[("name", &val(&p.name, c.your_name))]));
+    doc.paragraph(fill(w.dear, &[("doctor", &val(&r.doctor_name, w.dear_ph))]));
+    doc.paragraph(fill(
+        w.intro,
+        &[("subtype", &val(&d.subtype, w.subtype_ph))],
+    ));
+    doc.fields(patient_fields(t, &p));
+    if r.diagnosis.is_some() {
+        doc.fields(d.fields(t));
     }
-    doc.paragraph("I would be grateful if we could discuss this at my next appointment, or sooner if treatment decisions are near.");
-    doc.closing = vec![
-        "Yours sincerely,".into(),
-        String::new(),
-        val(&p.name, "your name"),
-    ];
-    doc.references = cited.iter().map(|e| e.citation()).collect();
+    doc.heading(w.asking);
+    let asks: Vec<Ask> = match &r.asks {
+        Some(list) => list.iter().filter_map(|c| Ask::parse(c)).collect(),
+        None => vec![Ask::Referral, Ask::SharedCare, Ask::TelephoneConsultation],
+    };
+    doc.bullets(asks.iter().map(|a| w.asks[a.index()].to_owned()).collect());
+    if let Some(line) = target_line(ctx) {
+        doc.paragraph(fill(w.in_mind, &[("line", &line)]));
+    }
+    let cited = cite(t, &r.evidence, CLAIMS);
+    if !cited.support.is_empty() {
+        doc.paragraph(fill(w.evidence, &[("refs", &cited.support_numbers())]));
+    }
+    doc.paragraph(w.discuss);
+    doc.closing = vec![c.sincerely.into(), String::new(), val(&p.name, c.your_name)];
+    doc.references = cited.references;
     doc
 }

@@ -5,7 +5,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::common::*;
-use super::{recipient_block, Ctx, TargetRef};
+use super::{choices, recipient_block, Ctx, TargetRef};
+use crate::documents::i18n::fill;
 use crate::documents::model::Document;
 
 #[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
@@ -38,51 +39,63 @@ pub struct SecondOpinionRequest {
     )]
     #[schema(value_type = Option<Vec<crate::documents::evidence::EvidenceId>>, max_items = 12)]
     pub evidence: Option<Vec<String>>,
+    /// The letter's language: en, de, fr, es or it, optionally with a
+    /// region (e.g. en-US). Without it, `Accept-Language`, else English.
+    #[validate(custom(function = "crate::documents::lang::check_lang"))]
+    #[schema(pattern = "^(en|de|fr|es|it)(-[A-Za-z]{2})?$", example = "de")]
+    pub lang: Option<String>,
+    /// `a4` or `letter`. Without it: US Letter when the patient's country
+    /// or the language's region is US or CA, else A4.
+    #[validate(custom(function = "crate::documents::lang::check_paper"))]
+    #[schema(value_type = Option<crate::documents::lang::Paper>)]
+    pub paper: Option<String>,
 }
 
+choices!(SecondOpinionRequest);
+
 pub const ID: &str = "second-opinion";
-pub const TITLE: &str = "Request for a sarcoma specialist second opinion";
-pub const PURPOSE: &str = "Ask a sarcoma centre or sarcoma oncologist to review your diagnosis, pathology and treatment plan.";
+
+/// Claims this letter's evidence may support.
+const CLAIMS: &[&str] = &[
+    "specialist-centre-care",
+    "pathology-review",
+    "multidisciplinary-team",
+];
 
 pub fn build(r: &SecondOpinionRequest, ctx: &Ctx) -> Document {
+    let t = ctx.t;
+    let w = &t.second_opinion;
+    let c = &t.common;
     let p = r.patient.clone().unwrap_or_default();
     let d = r.diagnosis.clone().unwrap_or_default();
     let mut doc = document(
-        TITLE,
+        t,
+        ctx.lang,
+        w.title,
         "second-opinion-request",
         ctx.today,
-        sender(&p),
-        recipient_block(ctx, &r.target, "sarcoma centre or sarcoma oncologist"),
+        sender(t, &p),
+        recipient_block(ctx, &r.target, w.recipient_ph),
     );
-    doc.subject = Some(format!(
-        "Second opinion request: {}, {}",
-        val(&p.name, "your name"),
-        val(&d.subtype, "sarcoma subtype")
+    let subtype = val(&d.subtype, w.subtype_ph);
+    doc.subject = Some(fill(
+        w.subject,
+        &[("name", &val(&p.name, c.your_name)), ("subtype", &subtype)],
     ));
-    doc.paragraph("Dear Doctor,");
-    doc.paragraph(format!(
-        "I have been diagnosed with {} and I am asking for a second opinion from your sarcoma team. \
-Sarcomas are rare, and I would like a team that treats them regularly to review my diagnosis and the plan \
-proposed to me before treatment goes further.",
-        val(&d.subtype, "sarcoma subtype")
-    ));
-    doc.heading("About me");
-    doc.fields(patient_fields(&p));
-    doc.heading("Diagnosis and treatment so far");
-    doc.fields(d.fields());
-    doc.heading("What I am asking for");
-    doc.bullets(vec![
-        "A review of my diagnosis and of the treatment plan proposed to me.".into(),
-        "A review of my tumour slides by a sarcoma pathologist.".into(),
-        "Your opinion on surgery: whether the margins achieved are adequate, or whether further surgery could clear them.".into(),
-        "Your opinion on whether any adjuvant chemotherapy or radiotherapy has been shown to help for this subtype and site, and which study shows it.".into(),
-        "If possible, a telephone or video discussion with my local oncologist so that care can be shared.".into(),
-    ]);
+    doc.paragraph(w.dear);
+    doc.paragraph(fill(w.intro, &[("subtype", &subtype)]));
+    doc.heading(w.about_me);
+    doc.fields(patient_fields(t, &p));
+    doc.heading(w.diagnosis);
+    doc.fields(d.fields(t));
+    doc.heading(w.asking);
+    doc.bullets(w.asks.iter().map(|a| (*a).to_owned()).collect());
     if let Some(q) = given(&r.additional_questions) {
-        doc.paragraph(format!("I would also like to ask: {q}"));
+        doc.paragraph(fill(w.also_ask, &[("question", &q)]));
     }
-    doc.heading("Records enclosed or to be sent");
+    doc.heading(w.records);
     doc.checklist(records(
+        t,
         &r.records,
         &[
             Record::PathologyReport,
@@ -93,38 +106,27 @@ proposed to me before treatment goes further.",
             Record::TreatmentSummary,
         ],
     ));
-    if let Some(t) = &ctx.target {
-        if !t.referral.is_empty() {
-            doc.paragraph(format!(
-                "I understand new patients are referred to you via: {}.",
-                t.referral.join("; ")
+    if let Some(target) = &ctx.target {
+        doc.paragraph(fill(w.found, &[("verified", &target.verified)]));
+        if !target.referral.is_empty() {
+            doc.paragraph(fill(
+                w.referred_via,
+                &[("via", &target.referral.join("; "))],
             ));
         }
     }
-    let cited = cite(
-        &r.evidence,
-        &[
-            "specialist-centre-care",
-            "pathology-review",
-            "multidisciplinary-team",
-        ],
-    );
-    if !cited.is_empty() {
-        doc.paragraph(
-            "Published studies report better outcomes and more accurate diagnoses when sarcoma care is reviewed by \
-specialist teams; the references below are enclosed for anyone who needs them.",
-        );
+    let cited = cite(t, &r.evidence, CLAIMS);
+    if !cited.support.is_empty() {
+        doc.paragraph(fill(w.evidence, &[("refs", &cited.support_numbers())]));
     }
-    doc.paragraph(format!(
-        "Please contact me at {} or {} to tell me what you need and how to send it. Thank you for your time.",
-        val(&p.phone, "your telephone"),
-        val(&p.email, "your email")
+    doc.paragraph(fill(
+        w.contact,
+        &[
+            ("phone", &val(&p.phone, c.your_telephone)),
+            ("email", &val(&p.email, c.your_email)),
+        ],
     ));
-    doc.closing = vec![
-        "Yours sincerely,".into(),
-        String::new(),
-        val(&p.name, "your name"),
-    ];
-    doc.references = cited.iter().map(|e| e.citation()).collect();
+    doc.closing = vec![c.sincerely.into(), String::new(), val(&p.name, c.your_name)];
+    doc.references = cited.references;
     doc
 }

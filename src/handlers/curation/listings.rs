@@ -124,6 +124,7 @@ async fn verify(
             "needs an http(s) URL or a citation",
         ));
     }
+    crate::curation::proposals::rules::check_retrieved("source.retrieved", &v.source)?;
     let sent = etag::if_match(&req)?;
     let (view, revision) = state
         .db

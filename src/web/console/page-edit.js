@@ -70,8 +70,8 @@ async function editor(main, state) {
   holder.append(part.el);
 
   const sourcesPart = build(spec, { type: 'array', items: { $ref: '#/components/schemas/Source' } },
-    state.sources || [{ url: null, citation: null, listed_by: [] }], 'sources', 'Sources',
-    {}, 'Where the new or changed facts come from: a web address (http or https) or a citation. At least one.');
+    state.sources || [{ url: null, citation: null, retrieved: new Date().toISOString().slice(0, 10), listed_by: [] }], 'sources', 'Sources',
+    {}, 'Where the new or changed facts come from: a web address (http or https) or a citation, and the date you read it. At least one.');
   const fill = h('input', { type: 'checkbox', checked: true, id: 'fill-sources' });
   const reason = h('textarea', { rows: 3, 'data-field': 'reason', 'aria-required': 'true' });
   reason.value = state.reason || '';

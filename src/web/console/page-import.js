@@ -21,6 +21,7 @@ const COLUMNS = {
     ['status', 'published (default) or draft.'],
     ['source_url', 'Where the row’s facts come from (http or https); or give source_citation.'],
     ['source_citation', 'A citation when there is no URL.'],
+    ['source_retrieved', 'The date the source was read, YYYY-MM-DD; empty: the day of the import.'],
     ['reason', 'Why this listing belongs in the directory (10 characters or more); or fill “Reason for every row” on this page.'],
   ],
   clinician: [
@@ -31,7 +32,7 @@ const COLUMNS = {
     ['centre_id', 'Required: the id of the centre they work at.'],
     ['affiliation_role', 'lead, member (default) or visiting_consultant.'],
     ['status', 'published (default) or draft.'],
-    ['source_url', ''], ['source_citation', ''], ['reason', ''],
+    ['source_url', ''], ['source_citation', ''], ['source_retrieved', ''], ['reason', ''],
   ],
   fact: [
     ['id', 'Optional: made from subject, metric and date when empty.'],
@@ -40,7 +41,7 @@ const COLUMNS = {
     ['value', 'A whole number for counts (…_per_year), a number for rates (…_per_month), yes or no otherwise.'],
     ['as_of', 'Required: the date the value describes, YYYY-MM-DD, not in the future.'],
     ['attestation', 'self_reported (default), curator_confirmed or published_list.'],
-    ['note', ''], ['source_url', ''], ['source_citation', ''], ['reason', ''],
+    ['note', ''], ['source_url', ''], ['source_citation', ''], ['source_retrieved', ''], ['reason', ''],
   ],
 };
 
@@ -72,7 +73,10 @@ function check(kind, row, spec, batchReason, today) {
     if (value && !enums(spec, schema).includes(value)) errors.push(`${col}: “${value}” is not a ${schema} code`);
     return value;
   };
-  const source = { url: row.source_url || null, citation: row.source_citation || null, listed_by: [] };
+  const retrieved = row.source_retrieved || today;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(retrieved)) errors.push('source_retrieved: must be a date, YYYY-MM-DD');
+  else if (retrieved > today) errors.push('source_retrieved: must not be in the future');
+  const source = { url: row.source_url || null, citation: row.source_citation || null, retrieved, listed_by: [] };
   if (!source.url && !source.citation) errors.push('source_url or source_citation: required');
   if (source.url && !isWeb(source.url)) errors.push('source_url: must be an http(s) address with a host name');
   const reason = row.reason || batchReason;

@@ -64,11 +64,13 @@ function details(kind, stored) {
 function sourceInputs(what) {
   const url = h('input', { type: 'url', 'data-field': 'sources.0.url' });
   const citation = h('input', { type: 'text', 'data-field': 'sources.0.citation' });
+  const retrieved = h('input', { type: 'date', 'data-field': 'sources.0.retrieved', value: new Date().toISOString().slice(0, 10) });
   return {
     els: [labelled(`Source URL (${what})`, url, 'A web address (http or https), or give a citation below.').wrap,
-      labelled('Source citation', citation).wrap],
+      labelled('Source citation', citation).wrap,
+      labelled('Source read on', retrieved, 'The date you read the source (the API requires it for every new source).').wrap],
     read: () => {
-      const s = { url: url.value.trim() || null, citation: citation.value.trim() || null, listed_by: [] };
+      const s = { url: url.value.trim() || null, citation: citation.value.trim() || null, retrieved: retrieved.value || null, listed_by: [] };
       return s.url || s.citation ? [s] : [];
     },
   };
@@ -136,6 +138,7 @@ function verifySection(kind, e, etag) {
   const date = h('input', { type: 'date', 'data-field': 'verified_on', value: new Date().toISOString().slice(0, 10), required: true });
   const url = h('input', { type: 'url', 'data-field': 'source.url' });
   const citation = h('input', { type: 'text', 'data-field': 'source.citation' });
+  const retrieved = h('input', { type: 'date', 'data-field': 'source.retrieved', value: new Date().toISOString().slice(0, 10) });
   const note = h('textarea', { rows: 2, 'data-field': 'note' });
   const due = h('input', { type: 'date', 'data-field': 'next_review_due' });
   const out = h('div');
@@ -144,6 +147,7 @@ function verifySection(kind, e, etag) {
     labelled('Verified on', date).wrap,
     labelled('Source URL', url, 'The page you read, or leave empty and give a citation.').wrap,
     labelled('Source citation', citation, 'E.g. “Telephone call with the centre’s secretary, 2026-11-02”.').wrap,
+    labelled('Source read on', retrieved, 'The date you read the page or made the call.').wrap,
     labelled('Note', note).wrap,
     labelled('Next review due', due, 'Optional; 12 months after the verification when empty.').wrap,
     h('button', { type: 'submit' }, 'Record verification'), out);
@@ -152,7 +156,7 @@ function verifySection(kind, e, etag) {
     out.replaceChildren();
     const body = {
       method: method.value, verified_on: date.value,
-      source: { url: url.value.trim() || null, citation: citation.value.trim() || null },
+      source: { url: url.value.trim() || null, citation: citation.value.trim() || null, retrieved: retrieved.value || null },
       note: note.value.trim() || null, next_review_due: due.value || null,
     };
     try {

@@ -43,7 +43,7 @@ pub fn proposal(kind: &str, action: &str, id: &str, entity: Option<Value>) -> Va
         "action": action,
         "id": id,
         "reason": "Fictional test change with a reason",
-        "sources": [{"url": SOURCE, "citation": null}],
+        "sources": [{"url": SOURCE, "citation": null, "retrieved": "2026-11-01"}],
     });
     if let Some(e) = entity {
         p["entity"] = e;
@@ -131,7 +131,7 @@ pub fn verification_today() -> Value {
     json!({
         "method": "telephone_call",
         "verified_on": chrono::Utc::now().date_naive().to_string(),
-        "source": {"url": null, "citation": "Telephone call to the fictional unit's office"},
+        "source": {"url": null, "citation": "Telephone call to the fictional unit's office", "retrieved": "2026-11-01"},
         "note": null
     })
 }

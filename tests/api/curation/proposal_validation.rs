@@ -21,6 +21,34 @@ async fn proposals_are_validated(b: Backend) {
     propose(&app, &curator, Some(&etag), &no_sources)
         .await
         .assert_problem(422, Some("sources"));
+    // Sources added now say when they were read: the proposal's own, and
+    // any the entity adds (stored ones keep theirs).
+    let mut undated = proposal("centre", "update", "fake-austin", Some(changed.clone()));
+    undated["sources"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("retrieved");
+    propose(&app, &curator, Some(&etag), &undated)
+        .await
+        .assert_problem(422, Some("sources[0].retrieved"));
+    let mut future = proposal("centre", "update", "fake-austin", Some(changed.clone()));
+    future["sources"][0]["retrieved"] = json!("2999-01-01");
+    propose(&app, &curator, Some(&etag), &future)
+        .await
+        .assert_problem(422, Some("sources[0].retrieved"));
+    let mut new_source = changed.clone();
+    new_source["sources"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"url": "https://example.org/fictional-new-page", "citation": null, "retrieved": null, "listed_by": []}));
+    propose(
+        &app,
+        &curator,
+        Some(&etag),
+        &proposal("centre", "update", "fake-austin", Some(new_source)),
+    )
+    .await
+    .assert_problem(422, Some("entity.sources[1].retrieved"));
     let mut short = proposal("centre", "update", "fake-austin", Some(changed.clone()));
     short["reason"] = json!("too short");
     propose(&app, &curator, Some(&etag), &short)

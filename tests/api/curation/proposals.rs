@@ -108,7 +108,7 @@ async fn facts_go_through_proposals(b: Backend) {
         "metric": "sarcoma_patients_seen_per_year",
         "value": 150,
         "as_of": "2025-01-01",
-        "source": {"url": SOURCE, "citation": null},
+        "source": {"url": SOURCE, "citation": null, "retrieved": "2026-11-01"},
         "attestation": "self_reported",
         "note": "Fictional test fact"
     });

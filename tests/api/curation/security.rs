@@ -129,7 +129,7 @@ async fn every_secured_endpoint_refuses_bad_credentials(b: Backend) {
     let proposal = app
         .send(Method::POST, "/v1/curation/proposals", Some(&reviewer), stored.header("etag"),
             Some(&json!({"kind": "centre", "action": "update", "id": "fake-houston", "entity": centre,
-                "reason": "Fictional reason for the test", "sources": [{"url": "https://example.org/x", "citation": null}]})))
+                "reason": "Fictional reason for the test", "sources": [{"url": "https://example.org/x", "citation": null, "retrieved": "2026-11-01"}]})))
         .await;
     assert_eq!(proposal.status, 201, "{}", proposal.text);
     let proposal_id = proposal.json()["id"].to_string();

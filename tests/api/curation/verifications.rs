@@ -70,7 +70,7 @@ async fn a_verified_clinician_shows_it(b: Backend) {
     let today = chrono::Utc::now().date_naive();
     let mut v = verification_today();
     v["method"] = json!("published_list");
-    v["source"] = json!({"url": "https://example.org/fictional-list", "citation": null});
+    v["source"] = json!({"url": "https://example.org/fictional-list", "citation": null, "retrieved": "2026-11-01"});
     let (_, etag_before) = stored(&app, &reviewer, "clinician", "fake-dr-alpha").await;
     let res = verify(&app, &reviewer, "clinician", "fake-dr-alpha", &v).await;
     assert_eq!(res.status, 201, "{}", res.text);

@@ -4,6 +4,8 @@
 //! these run once (on SQLite); what reads listings or searches the
 //! database runs on both backends.
 
+mod languages;
+mod layout;
 mod privacy;
 mod render;
 mod templates;

@@ -1,5 +1,5 @@
 //! Privacy: nothing sent to `/v1/documents` is stored or logged. A unique
-//! marker goes through every template and format, and through requests
+//! marker goes through every template, language and format, and through requests
 //! that fail where error messages quote the value sent (a wrong type, an
 //! unknown enum value, an unknown field name, a bad format or Accept);
 //! with the log captured at its most verbose level (trace), the marker
@@ -39,6 +39,17 @@ fn refused(template: &str, marker: &str) -> Vec<(String, Value, u16)> {
         // A bad format in the query string.
         (format!("?format={m}"), body(template, "A", m), 406),
     ];
+    // A language, paper or country that is not one.
+    for (field, value) in [("lang", m), ("paper", m)] {
+        let mut b = body(template, "A", m);
+        b[field] = json!(value);
+        cases.push(("?format=md".to_owned(), b, 422));
+    }
+    if template != "consultation-questions" {
+        let mut b = body(template, "A", m);
+        b["patient"]["country"] = json!(m);
+        cases.push(("?format=md".to_owned(), b, 422));
+    }
     match template {
         "consultation-questions" => cases.push((
             "?format=md".to_owned(),
@@ -93,17 +104,29 @@ fn refused(template: &str, marker: &str) -> Vec<(String, Value, u16)> {
 async fn send_everything(app: &TestApp, marker: &str, formats: Vec<&str>) {
     let marker = marker.to_owned();
     for template in TEMPLATES {
-        for format in &formats {
-            let res = post(
-                app,
-                template,
-                &format!("?format={format}"),
-                &body(template, &format!("Name {marker}"), &marker),
-            )
-            .await;
-            assert_eq!(res.status, 200, "{template} {format}: {}", res.text);
-            assert_eq!(res.header("cache-control"), Some("no-store"));
+        // Every language the template is written in.
+        let langs: &[&str] = if template == "insurer-appeal" {
+            &["en"]
+        } else {
+            &["en", "de", "fr", "es", "it"]
+        };
+        for lang in langs {
+            for format in &formats {
+                let mut request = body(template, &format!("Name {marker}"), &marker);
+                request["lang"] = json!(lang);
+                let res = post(app, template, &format!("?format={format}"), &request).await;
+                assert_eq!(res.status, 200, "{template} {lang} {format}: {}", res.text);
+                assert_eq!(res.header("cache-control"), Some("no-store"));
+            }
         }
+        // The marker in Accept-Language, which the server reads.
+        let res = app
+            .req(Method::POST, &format!("/v1/documents/{template}?format=md"))
+            .header("Accept-Language", &format!("{marker}, de;q=0.5"))
+            .json(&body(template, "A", &marker))
+            .send()
+            .await;
+        assert_eq!(res.status, 200, "{template} Accept-Language: {}", res.text);
         for (query, bad, status) in refused(template, &marker) {
             let res = post(app, template, &query, &bad).await;
             assert_eq!(res.status, status, "{template}{query} {bad}: {}", res.text);

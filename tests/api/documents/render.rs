@@ -165,12 +165,92 @@ async fn evidence_library_and_citation_policy(b: Backend) {
         refs.contains("[1] ") && refs.contains("[2] "),
         "numbered: {refs}"
     );
-    let mut picked = body("insurer-appeal", "A", "M4");
-    picked["evidence"] = json!(["grimer-ctos-2002-abstract"]);
-    let res = post(&app, "insurer-appeal", "?format=txt", &picked).await;
     assert!(
-        res.text.contains("CTOS 2002 annual meeting"),
-        "an explicit pick is honoured"
+        res.text.contains("The publications cited below report:"),
+        "verified defaults are named as support: {}",
+        res.text
+    );
+    for twice in ["et al..", "centre?."] {
+        assert!(!res.text.contains(twice), "no double punctuation: {twice}");
+    }
+    // An unverified pick is listed with a visible mark and is not leaned on.
+    let mut picked = body("insurer-appeal", "A", "M4");
+    picked["evidence"] = json!(["grimer-ctos-2002-abstract", "bhangu-2004-sarcoma"]);
+    let res = post(&app, "insurer-appeal", "?format=txt", &picked).await;
+    let text = normalise(&res.text);
+    let refs = text.split("References").nth(1).unwrap();
+    assert!(
+        refs.contains("[1] ")
+            && refs.contains("CTOS 2002 annual meeting")
+            && refs.contains("NOT VERIFIED"),
+        "the pick is listed, marked: {refs}"
+    );
+    let support = text
+        .split("The publications cited below report:")
+        .nth(1)
+        .unwrap()
+        .split("Enclosures")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        support.contains("[2] ") && !support.contains("[1] "),
+        "only the verified entry supports the claims: {support}"
+    );
+    // Nothing verified cited, or only counter-evidence: no claim at all.
+    for evidence in [
+        json!([]),
+        json!(["vos-2019-ejc-netherlands-volume"]),
+        json!(["merimsky-2001-second-primaries"]),
+    ] {
+        let mut b = body("insurer-appeal", "A", "M4");
+        b["evidence"] = evidence.clone();
+        let res = post(&app, "insurer-appeal", "?format=txt", &b).await;
+        assert_eq!(res.status, 200, "{}", res.text);
+        for claim in ["report:", "published evidence", "improves the accuracy"] {
+            assert!(
+                !res.text.contains(claim),
+                "{evidence}: no evidence claim without verified support: {}",
+                res.text
+            );
+        }
+    }
+    // Out of network: the patient says what they could not find, not that
+    // no provider exists.
+    let res = post(
+        &app,
+        "insurer-appeal",
+        "?format=txt",
+        &body("insurer-appeal", "A", "M4"),
+    )
+    .await;
+    let text = normalise(&res.text);
+    assert!(
+        text.contains("I have not been able to find an in-network provider")
+            && !text.contains("no in-network provider offers"),
+        "{text}"
+    );
+    // The second-opinion letter states the listing's verification too.
+    let res = post(
+        &app,
+        "second-opinion",
+        "?format=txt",
+        &body("second-opinion", "A", "M4"),
+    )
+    .await;
+    assert!(
+        normalise(&res.text).contains("not yet verified with the institution"),
+        "{}",
+        res.text
+    );
+    let mut picked = body("second-opinion", "A", "M4");
+    picked["evidence"] = json!(["grimer-ctos-2002-abstract"]);
+    let res = post(&app, "second-opinion", "?format=txt", &picked).await;
+    assert!(
+        res.text.contains("NOT VERIFIED")
+            && !res.text.contains("report on specialist sarcoma care"),
+        "an unverified pick alone supports nothing: {}",
+        res.text
     );
 }
 

@@ -117,7 +117,7 @@ async fn only_web_addresses_are_accepted_as_links(b: Backend) {
         } else {
             "https://example.org/fake"
         };
-        changed["sources"] = json!([{"url": source_url, "citation": null, "listed_by": []}]);
+        changed["sources"] = json!([{"url": source_url, "citation": null, "retrieved": "2026-11-01", "listed_by": []}]);
         if field == "website" {
             changed["website"] = json!(value);
         }
