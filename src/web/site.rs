@@ -37,6 +37,7 @@ assets! {
     "page-centre.js" => JS,
     "page-letter.js" => JS,
     "letter-form.js" => JS,
+    "fields-i18n.js" => JS,
 }
 
 fn etags() -> &'static [String] {

@@ -218,7 +218,7 @@ def main():
         with zipfile.ZipFile(docx) as z:
             xml = z.read("word/document.xml").decode("utf-8")
         result["docx"] = {"file": docx_name, "has_name": TYPED_NAME in xml,
-                          "german_words": any(w in xml for w in ("Zweitmeinung", "Sehr geehrte"))}
+                          "german_words": all(w in xml for w in ("Zweitmeinung", "Sehr geehrte"))}
         assert TYPED_NAME in xml, "the typed name is not in the DOCX"
         # Nothing typed went into the address or this tab's storage.
         kept = page.evaluate("() => location.href + JSON.stringify(sessionStorage) + JSON.stringify(localStorage)")

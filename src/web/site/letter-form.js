@@ -5,7 +5,22 @@
 // ("patient.name"), so every error appears at its field.
 
 import { h, newId } from './dom.js';
-import { t } from './i18n.js';
+import { t, lang, countryName } from './i18n.js';
+import { FIELD_WORDS } from './fields-i18n.js';
+
+/** English names where the code alone reads badly. */
+const EN = { size_cm: 'Size (cm)', a4: 'A4', letter: 'US Letter', target: 'Recipient', patient: 'Patient' };
+
+/** A field's or choice's name in the site's language. */
+function word(code) {
+  const table = FIELD_WORDS[lang()];
+  return (table && table[code]) || EN[code] || pretty(code);
+}
+
+/** The schemas' descriptions are English: marked so, for screen readers. */
+function hintAttrs(id) {
+  return { class: 'hint', id, lang: lang() === 'en' ? null : 'en' };
+}
 
 function resolve(root, s) {
   let out = s || {};
@@ -22,7 +37,7 @@ export function pretty(key) {
 }
 
 function hintOf(raw, s) {
-  const text = (raw.description || s.description || '').replace(/\s+/g, ' ').trim();
+  const text = (raw.description || s.description || '').replace(/\s+/g, ' ').replace(/`/g, '').trim();
   return text || null;
 }
 
@@ -37,7 +52,7 @@ function field(path, labelText, control, hint, required) {
   const parts = [h('label', { for: control.id }, labelText, required ? ` (${t('required')})` : '')];
   if (hint) {
     const hid = `${control.id}-hint`;
-    parts.push(h('p', { class: 'hint', id: hid }, hint));
+    parts.push(h('p', hintAttrs(hid), hint));
     control.setAttribute('aria-describedby', hid);
   }
   parts.push(control);
@@ -107,9 +122,12 @@ function number(s, path, label, hint) {
 }
 
 function choice(codes, nullable, path, label, hint) {
+  const countries = path.split('.').pop() === 'country';
+  const named = codes.map((c) => [c, countries ? countryName(c) : word(c)]);
+  if (countries) named.sort((a, b) => a[1].localeCompare(b[1], lang()));
   const control = h('select', {},
     nullable ? h('option', { value: '' }, t('chooseNone')) : null,
-    codes.map((c) => h('option', { value: c }, pretty(c))));
+    named.map(([c, text]) => h('option', { value: c }, text)));
   return {
     el: field(path, label, control, hint, !nullable),
     read: () => (control.value === '' ? null : control.value),
@@ -132,8 +150,10 @@ function yesNo(path, label, hint) {
 /** A list of words or questions: one a line. */
 function lines(path, label, hint) {
   const control = h('textarea', { rows: 4 });
+  const el = field(path, label, control, hint, false);
+  control.before(h('p', { class: 'hint' }, t('onePerLine')));
   return {
-    el: field(path, label, control, [hint, t('onePerLine')].filter(Boolean).join(' '), false),
+    el,
     read: () => control.value.split('\n').map((x) => x.trim()).filter(Boolean),
     check: () => [],
   };
@@ -142,10 +162,10 @@ function lines(path, label, hint) {
 function checks(codes, path, label, hint) {
   const boxes = codes.map((c) => {
     const box = h('input', { type: 'checkbox', value: c, id: newId('chk'), name: path });
-    return { c, box, el: h('span', { class: 'check' }, box, h('label', { for: box.id }, pretty(c))) };
+    return { c, box, el: h('span', { class: 'check' }, box, h('label', { for: box.id }, word(c))) };
   });
   const el = h('fieldset', { 'data-field': path },
-    h('legend', {}, label), hint ? h('p', { class: 'hint' }, `${hint} ${t('checkAll')}`) : h('p', { class: 'hint' }, t('checkAll')),
+    h('legend', {}, label), hint ? h('p', hintAttrs(null), hint) : null, h('p', { class: 'hint' }, t('checkAll')),
     boxes.map((b) => b.el));
   return {
     el,
@@ -163,6 +183,7 @@ function object(root, s, path, label, hint, nullable, hide) {
   // Required fields first, then groups, then the rest, each in the
   // schema's order: the patient's name before optional details.
   const rank = ([k, sub]) => {
+    if (k === 'patient') return -1;
     if (required.has(k)) return 0;
     const r = resolve(root, sub);
     const inner = (sub.oneOf || []).find((x) => x.type !== 'null');
@@ -172,12 +193,12 @@ function object(root, s, path, label, hint, nullable, hide) {
     .map((e, i) => [e, i])
     .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
     .map(([e]) => e)
-    .map(([k, sub]) => [k, build(root, sub, path ? `${path}.${k}` : k, pretty(k), { required: required.has(k), hide })])
+    .map(([k, sub]) => [k, build(root, sub, path ? `${path}.${k}` : k, word(k), { required: required.has(k), hide })])
     .filter(([, p]) => p);
   const children = parts.map(([, p]) => p.el);
   const el = path === ''
     ? h('div', {}, children)
-    : h('fieldset', { 'data-field': path }, h('legend', {}, label), hint ? h('p', { class: 'hint' }, hint) : null, children);
+    : h('fieldset', { 'data-field': path }, h('legend', {}, label), hint ? h('p', hintAttrs(null), hint) : null, children);
   const read = () => {
     const out = {};
     for (const [k, p] of parts) {

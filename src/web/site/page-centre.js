@@ -5,7 +5,11 @@
 
 import { get } from './api.js';
 import { h, sourceText } from './dom.js';
-import { t, date, countryName, languageName } from './i18n.js';
+import { t, date, countryName, languageName, lang } from './i18n.js';
+
+/** The criteria and curators' notes are written in English: marked so, so
+ * a screen reader reading the page in another language switches voice. */
+const EN_TEXT = () => (lang() === 'en' ? {} : { lang: 'en' });
 
 /** "soft_tissue" -> "Soft tissue" (codes have no translation yet). */
 function pretty(code) {
@@ -44,11 +48,11 @@ function factValue(value) {
 function criterionItem(c) {
   const f = c.fact;
   return h('li', { class: c.status },
-    h('p', {}, c.criterion.text, c.criterion.required ? '' : ` (${t('optional')})`),
+    h('p', {}, h('span', EN_TEXT(), c.criterion.text), c.criterion.required ? '' : ` (${t('optional')})`),
     h('p', {}, h('span', { class: 'status' }, t(`status_${c.status}`))),
     f ? h('p', {}, t('factWas', { value: factValue(f.value), date: date(f.as_of) }), ' · ', sourceText(f.source)) : null,
     c.criterion.interpretation ? h('details', {},
-      h('summary', {}, t('interpretation')), h('p', {}, c.criterion.interpretation)) : null);
+      h('summary', {}, t('interpretation')), h('p', EN_TEXT(), c.criterion.interpretation)) : null);
 }
 
 async function profileOf(id, cache) {
@@ -66,7 +70,7 @@ async function assessmentSection(id) {
     list.map((a, i) => {
       const p = profiles[i];
       return h('article', { class: 'panel', 'data-profile': a.profile },
-        h('h3', {}, a.profile_name),
+        h('h3', EN_TEXT(), a.profile_name),
         h('p', {}, h('span', { class: `badge ${a.outcome}`, 'data-outcome': a.outcome }, t(`outcome_${a.outcome}`))),
         p ? h('p', {}, t('criteriaBy', { issuer: p.issuer })) : null,
         p && p.source ? h('p', {}, `${t('criteriaSource')}: `, sourceText(p.source)) : null,
@@ -116,7 +120,7 @@ export async function render({ main, match }) {
       h('h2', { id: 'verif-h' }, t('verification')),
       h('p', {}, verificationText(v)),
       v.method ? h('p', {}, `${t('verificationMethod')}: ${pretty(v.method)}`) : null,
-      c.notes ? [h('h3', {}, t('notes')), h('p', {}, c.notes)] : null),
+      c.notes ? [h('h3', {}, t('notes')), h('p', EN_TEXT(), c.notes)] : null),
     h('section', { 'aria-labelledby': 'sources-h' },
       h('h2', { id: 'sources-h' }, t('sources')),
       h('p', {}, t('sourcesIntro')),
