@@ -6,10 +6,24 @@
 
 use std::sync::OnceLock;
 
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::assets::Asset;
+use crate::config::MapTiles;
 use crate::error::ApiError;
+
+/// What the site's script needs from the server's settings
+/// (`/site/config.json`): the map tile server, or null for no map.
+pub struct SiteConfig(String);
+
+impl SiteConfig {
+    pub fn new(tiles: Option<&MapTiles>) -> Self {
+        let map =
+            tiles.map(|t| serde_json::json!({ "tiles": t.url, "attribution": t.attribution }));
+        Self(serde_json::json!({ "map": map }).to_string())
+    }
+}
 
 /// Where the site's files live (the page itself is `/`).
 pub const PREFIX: &str = "/site";
@@ -38,6 +52,7 @@ assets! {
     "page-letter.js" => JS,
     "letter-form.js" => JS,
     "fields-i18n.js" => JS,
+    "map.js" => JS,
 }
 
 fn etags() -> &'static [String] {
@@ -48,7 +63,15 @@ fn etags() -> &'static [String] {
 /// Mounts the site: `/` is the page, `/site/NAME` one of its files.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(index))
+        .route("/site/config.json", web::get().to(config))
         .route("/site/{name}", web::get().to(asset));
+}
+
+async fn config(config: web::Data<SiteConfig>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .content_type("application/json")
+        .body(config.0.clone())
 }
 
 async fn index(req: HttpRequest) -> HttpResponse {

@@ -5,13 +5,16 @@
 //! prepares letters, and the downloads are checked here again. SQLite only:
 //! the site reads the public API, which tests on both backends cover.
 
-use std::io::Read;
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use reqwest::Method;
 use serde_json::Value;
 
 use crate::helpers::{python, run_python, Backend, Data, TestApp};
 use crate::sqlite_once;
+use sarcoma_directory::config::MapTiles;
 
 const POLICY: &str =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -89,15 +92,87 @@ async fn the_site_is_served_with_its_headers(b: Backend) {
         .send()
         .await
         .assert_problem(405, None);
+    // No tile server by default: the script is told there is no map.
+    let config = app.get("/site/config.json").await;
+    assert_eq!(config.status, 200);
+    assert_site_headers(&config, "config.json");
+    assert_eq!(config.json(), serde_json::json!({ "map": null }));
     // The API keeps its own answers: no site policy on JSON.
     let api = app.get("/v1/centres").await;
     assert_eq!(api.header("content-security-policy"), None);
 }
 
+/// A stand-in tile server on its own port (so its own origin): every
+/// request gets a one-pixel PNG; returns the URL template and the count of
+/// tiles served.
+fn tile_server() -> (String, Arc<AtomicUsize>) {
+    const PNG: [u8; 70] = [
+        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6,
+        0, 0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 124, 255, 159, 161,
+        30, 0, 7, 130, 2, 127, 61, 200, 72, 239, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+    ];
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = served.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let tile = request.starts_with("GET /") && request.contains(".png");
+            if tile {
+                count.fetch_add(1, Ordering::SeqCst);
+            }
+            let head = if tile {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    PNG.len()
+                )
+            } else {
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()
+            };
+            let _ = stream.write_all(head.as_bytes());
+            if tile {
+                let _ = stream.write_all(&PNG);
+            }
+        }
+    });
+    (
+        format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"),
+        served,
+    )
+}
+
 async fn the_site_in_a_real_browser(b: Backend) {
     let app = TestApp::spawn(b, Data::Fixtures).await;
+    // A second server with a tile server configured, for the map.
+    let (tiles, served) = tile_server();
+    let origin = tiles.split("/{z}").next().unwrap().to_owned();
+    let mapped = TestApp::spawn_with(b, Data::Fixtures, |s| {
+        s.map_tiles = Some(MapTiles {
+            url: tiles.clone(),
+            origin: origin.clone(),
+            attribution: "Test tiles (fake)".into(),
+        });
+    })
+    .await;
+    let page = mapped.get("/").await;
+    assert_eq!(
+        page.header("content-security-policy"),
+        Some(
+            POLICY
+                .replace(
+                    "img-src 'self' data:",
+                    &format!("img-src 'self' data: {origin}")
+                )
+                .as_str()
+        )
+    );
     let out = std::env::temp_dir().join(format!("sarcoma-site-{}", uuid::Uuid::new_v4()));
     let address = app.address.clone();
+    let map_address = mapped.address.clone();
     let dir = out.clone();
     let run = tokio::task::spawn_blocking(move || {
         run_python(
@@ -107,7 +182,8 @@ async fn the_site_in_a_real_browser(b: Backend) {
                     "/tests/browser/site_test.py"
                 ))
                 .arg(&address)
-                .arg(&dir),
+                .arg(&dir)
+                .arg(&map_address),
         )
     })
     .await
@@ -133,6 +209,7 @@ async fn the_site_in_a_real_browser(b: Backend) {
         "letter-errors",
         "letter-de",
         "centre-de",
+        "map",
     ] {
         assert!(
             got["screens"]
@@ -152,6 +229,12 @@ async fn the_site_in_a_real_browser(b: Backend) {
         got["near_dallas"][0], "Fictional Sarcoma Clinic Dallas",
         "{got}"
     );
+    // Without tiles no map at all; with them, the tiles came from the
+    // configured server and each centre with coordinates has a marker.
+    assert_eq!(got["map_without_tiles"], 0, "{got}");
+    assert_eq!(got["map_markers"], 2, "{got}");
+    assert!(got["map_tiles"].as_u64().unwrap() >= 2, "{got}");
+    assert!(served.load(Ordering::SeqCst) >= 2, "no tile was fetched");
 
     // The downloads, read again here: a PDF, and a DOCX in German when the
     // templates offer German, holding the name the browser typed.

@@ -2,7 +2,8 @@
 Playwright for Python), against a real server that tests/api/site.rs
 started with the plainly fake fixtures. One browser launch, one context.
 
-Usage: site_test.py BASE_URL OUT_DIR
+Usage: site_test.py BASE_URL OUT_DIR MAP_BASE_URL (the same directory on a
+server with a map tile server configured)
 
 Scenario (issue 15, item 6): type-ahead on a name; find centres near a
 typed city (Dallas) and near the browser's location (granted, set to
@@ -28,6 +29,7 @@ from playwright.sync_api import expect, sync_playwright
 
 BASE = sys.argv[1].rstrip("/")
 OUT = Path(sys.argv[2])
+MAP_BASE = sys.argv[3].rstrip("/")
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -82,6 +84,8 @@ def screen(page, name):
                            "help": f"JavaScript values shown as text: {stray[:5]}", "nodes": []})
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 900})
+        if page.locator("#map .map").count():
+            page.wait_for_timeout(400)  # the map redraws for the new width
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
@@ -143,6 +147,9 @@ def main():
         assert names[:2] == ["Fictional Sarcoma Clinic Dallas", "Fictional Sarcoma Unit Houston"], names
         assert "Zz Fictional Austin Centre" not in names, names  # no coordinates: not "near"
         expect(page.locator("#results li").first).to_contain_text("0 km away")
+        # No tile server: no map, not even an empty frame.
+        expect(page.locator("#map")).to_be_hidden()
+        result["map_without_tiles"] = page.locator("#map *").count()
         screen(page, "results-near-city")
 
         # A city nobody has heard of: the error is at the field, announced.
@@ -235,8 +242,33 @@ def main():
         expect(page.locator("main h1")).to_have_text("Fictional Sarkomzentrum Köln")
         screen(page, "centre-de")
 
+        # With a tile server: the same search on a map, numbered as the list.
+        page.locator("#lang").select_option("en")
+        page.goto(f"{MAP_BASE}/#/?near=32.78306,-96.80667&radius=500&place=Dallas")
+        expect(page.locator("#map .marker")).to_have_count(2)
+        expect(page.locator("#map .map-credit")).to_have_text("Test tiles (fake)")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#map img.tile')].every(i => i.complete && i.naturalWidth > 0)")
+        result["map_markers"] = page.locator("#map .marker").count()
+        result["map_tiles"] = page.locator("#map img.tile").count()
+        expect(page.locator("#results h3").first).to_have_text("1. Fictional Sarcoma Clinic Dallas")
+        screen(page, "map")
+        # At 360 px too, every marker lies inside the map's frame.
+        page.set_viewport_size({"width": 360, "height": 900})
+        page.wait_for_timeout(400)
+        inside = page.evaluate("""() => {
+            const f = document.querySelector('#map .map').getBoundingClientRect();
+            return [...document.querySelectorAll('#map .marker')].every(m => {
+                const r = m.getBoundingClientRect();
+                return r.left >= f.left && r.right <= f.right && r.top >= f.top && r.bottom <= f.bottom;
+            });
+        }""")
+        assert inside, "a marker lies outside the map at 360 px"
+        page.set_viewport_size({"width": 1280, "height": 900})
+
         # An unknown page.
         page.goto(f"{BASE}/#/nowhere")
+        page.locator("#lang").select_option("de")
         expect(page.locator("main h1")).to_have_text("Diese Seite gibt es nicht.")
         browser.close()
 

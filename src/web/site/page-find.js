@@ -6,8 +6,10 @@
 import { get, qs } from './api.js';
 import { h, newId, announce } from './dom.js';
 import { t, countryName } from './i18n.js';
+import { mapSettings, drawMap } from './map.js';
 
 const RADII = [25, 50, 100, 250, 500];
+let resizeTimer = null;
 
 /** The search the address describes. */
 function searchOf(params) {
@@ -105,10 +107,11 @@ function verificationBadge(v) {
   return h('span', { class: `badge ${v.status}` }, text);
 }
 
-function resultItem(c) {
+function resultItem(c, n) {
   const where = [c.address.city, countryName(c.address.country)].filter(Boolean).join(', ');
   return h('li', {},
-    h('h3', {}, h('a', { href: `#/centre/${encodeURIComponent(c.id)}` }, c.name)),
+    h('h3', {}, n && c.coordinates ? h('span', { class: 'n' }, `${n}. `) : null,
+      h('a', { href: `#/centre/${encodeURIComponent(c.id)}` }, c.name)),
     c.institution && c.institution !== c.name ? h('p', {}, c.institution) : null,
     h('p', {}, where,
       typeof c.distance_km === 'number' ? ` · ${t('kmAway', { km: Math.round(c.distance_km) })}` : ''),
@@ -169,6 +172,8 @@ export async function render({ main, params }) {
 
   const resultsList = h('ul', { class: 'results', id: 'results' });
   const summary = h('p', { id: 'results-summary' });
+  const mapHolder = h('div', { id: 'map' });
+  mapHolder.hidden = true;
   const more = h('button', { type: 'button', class: 'secondary', id: 'more' }, t('more'));
   more.hidden = true;
 
@@ -183,7 +188,7 @@ export async function render({ main, params }) {
       h('p', { class: 'hint', id: 'near-me-hint' }, t('nearMeHint')), geoMsg,
       nearForm),
     h('section', { 'aria-labelledby': 'results-h' },
-      h('h2', { id: 'results-h' }, t('resultsTitle')), summary, resultsList, more));
+      h('h2', { id: 'results-h' }, t('resultsTitle')), summary, mapHolder, resultsList, more));
 
   // Type-ahead: suggestions as links and buttons under the field, their
   // number announced; nothing moves focus while the reader types.
@@ -245,16 +250,36 @@ export async function render({ main, params }) {
   const [cf] = await Promise.all([countryFacets, loadRegions(s.country, s.region)]);
   facetOptions(country, t('anyCountry'), cf.country, s.country, (c) => countryName(c.value));
 
-  // The results, a page at a time.
+  // The results, a page at a time; on a map too when a tile server is
+  // configured (numbered as in the list).
+  const settings = await mapSettings();
+  const items = [];
   let cursor = null;
   let shown = 0;
+  const [nearLat, nearLon] = (s.near || '').split(',').map(Number);
+  const here = s.near && !Number.isNaN(nearLat) ? { lat: nearLat, lon: nearLon } : null;
+  function redraw() {
+    const points = items.map((c, i) => (c.coordinates ? {
+      lat: c.coordinates.lat, lon: c.coordinates.lon, n: i + 1, name: c.name, href: `#/centre/${encodeURIComponent(c.id)}`,
+    } : null)).filter(Boolean);
+    drawMap(mapHolder, settings, points, here, resultsList.clientWidth || main.clientWidth);
+  }
   async function page() {
     const data = await get(`/v1/centres${qs({ ...f, limit: 20, cursor })}`);
-    resultsList.append(...data.items.map(resultItem));
+    resultsList.append(...data.items.map((c, i) => resultItem(c, settings ? items.length + i + 1 : 0)));
+    items.push(...data.items);
     shown += data.items.length;
     cursor = data.next_cursor;
     more.hidden = !cursor;
+    if (settings) redraw();
     return data;
+  }
+  if (settings) {
+    clearTimeout(resizeTimer);
+    window.onresize = () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => { if (mapHolder.isConnected) redraw(); }, 100);
+    };
   }
   more.addEventListener('click', async () => {
     const before = shown;
