@@ -63,10 +63,14 @@ for size in "${SIZES[@]}"; do
     RUST_LOG=warn $bin seed --file "$data" >/dev/null
     RUST_LOG=warn BIND_ADDR=127.0.0.1:$PORT $bin serve 2>bench/results/writes-a.log &
     a=$!
+    trap 'kill $a 2>/dev/null || true' EXIT
+    # The first node finishes start-up (migrations, seeding) before the
+    # second starts, as a rolling deployment would.
+    ready $PORT
     RUST_LOG=info BIND_ADDR=127.0.0.1:$PEER $bin serve 2>bench/results/writes-b.log &
     b=$!
     trap 'kill $a $b 2>/dev/null || true' EXIT
-    ready $PORT; ready $PEER
+    ready $PEER
     echo "RSS after load: $(rss $a) MiB" | tee -a "$out"
     curator=$(RUST_LOG=warn $bin create-account --name "Bench Curator (synthetic)" --role curator)
     reviewer=$(RUST_LOG=warn $bin create-account --name "Bench Reviewer (synthetic)" --role reviewer)

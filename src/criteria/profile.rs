@@ -53,7 +53,9 @@ pub struct Criterion {
     /// The source states no number or no requirement here, so the
     /// criterion shows how the project reads it (`interpretation`) for
     /// information only: evaluated and shown, never required, never
-    /// deciding the outcome.
+    /// deciding the outcome. (Absent in profiles stored before it
+    /// existed: not informative.)
+    #[serde(default)]
     pub informative: bool,
     /// Where the source is qualitative, how this project reads it, in
     /// words and numbers.

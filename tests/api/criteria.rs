@@ -440,9 +440,40 @@ async fn list_filter_agrees_with_each_assessment(b: Backend) {
 }
 
 both_backends!(
+    an_earlier_releases_profiles_are_upgraded_at_start,
     profiles_are_published_with_their_numbers,
     centre_assessments_explain_each_criterion,
     clinician_assessments,
     profile_errors,
     list_filter_agrees_with_each_assessment,
 );
+
+/// A database holding the profiles an earlier release stored (an older
+/// version, before informative criteria existed) starts, and the next start
+/// replaces them with the shipped ones: every node then reads the corrected
+/// criteria.
+async fn an_earlier_releases_profiles_are_upgraded_at_start(b: Backend) {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn(b, Data::Fixtures).await;
+    let shipped = app.get_ok("/v1/criteria/guide-sarcoma-oncologist").await;
+    let mut old = shipped.clone();
+    old["version"] = serde_json::json!("2000-01-01");
+    for c in old["criteria"].as_array_mut().unwrap() {
+        let c = c.as_object_mut().unwrap();
+        if c.remove("informative") == Some(serde_json::json!(true)) {
+            c.insert("required".into(), serde_json::json!(true));
+        }
+    }
+    let mut conn = app.db.get().unwrap();
+    diesel::sql_query(format!(
+        "UPDATE criteria_profiles SET version = '2000-01-01', document = '{}' WHERE id = 'guide-sarcoma-oncologist'",
+        old.to_string().replace('\'', "''")
+    ))
+    .execute(&mut *conn)
+    .unwrap();
+    drop(conn);
+    let node = app.spawn_peer_process().await;
+    let now = node.get_ok("/v1/criteria/guide-sarcoma-oncologist").await;
+    assert_eq!(now["version"], shipped["version"]);
+    assert_eq!(now, shipped, "the shipped profile replaced the stored one");
+}
