@@ -213,7 +213,8 @@ export async function render({ main, params }) {
   });
 
   function suggestion(i) {
-    const where = [i.region && i.kind !== 'region' ? i.region : null, i.country ? countryName(i.country) : null].filter(Boolean).join(', ');
+    // The country by name (suggestions give regions only as ISO codes).
+    const where = i.country ? countryName(i.country) : '';
     if (i.kind === 'centre') {
       return h('li', {}, h('a', { href: `#/centre/${encodeURIComponent(i.id)}` }, i.label,
         h('span', { class: 'kind' }, where)));
