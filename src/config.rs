@@ -39,6 +39,61 @@ pub struct Settings {
     /// (`TRUSTED_PROXIES`, comma-separated IP addresses; default none), so
     /// that rate limits count clients rather than the proxy.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A map tile server for the patient site (`MAP_TILE_URL`, a template
+    /// such as `https://tiles.example.org/{z}/{x}/{y}.png`, with
+    /// `MAP_TILE_ATTRIBUTION`); none by default, and then the site shows
+    /// no map at all, only its list.
+    pub map_tiles: Option<MapTiles>,
+}
+
+/// A tile server the patient site may load images from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapTiles {
+    /// The URL template with `{z}`, `{x}` and `{y}`.
+    pub url: String,
+    /// Its origin (`https://tiles.example.org`), the one the site's
+    /// content security policy allows images from.
+    pub origin: String,
+    /// The credit the tiles' licence asks for, shown under the map.
+    pub attribution: String,
+}
+
+/// `MAP_TILE_URL` and `MAP_TILE_ATTRIBUTION`: both or neither.
+fn map_tiles(url: Option<String>, attribution: Option<String>) -> Result<Option<MapTiles>, String> {
+    let Some(url) = url else {
+        return match attribution {
+            None => Ok(None),
+            Some(_) => Err("MAP_TILE_ATTRIBUTION is set but MAP_TILE_URL is not".into()),
+        };
+    };
+    let url = url.trim().to_owned();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("MAP_TILE_URL: {url:?} does not start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| rest.contains(p));
+    let bad_char = url
+        .chars()
+        .any(|c| c.is_whitespace() || c == ';' || c == ',' || c == '\'' || c == '"');
+    if host.is_empty() || host.contains('{') || !placeholders || bad_char {
+        return Err(format!(
+            "MAP_TILE_URL: {url:?} is not a tile URL template such as https://tiles.example.org/{{z}}/{{x}}/{{y}}.png"
+        ));
+    }
+    let attribution = attribution
+        .map(|a| a.trim().to_owned())
+        .ok_or("MAP_TILE_URL needs MAP_TILE_ATTRIBUTION: the credit the tiles' licence asks for, e.g. \"© OpenStreetMap contributors\"")?;
+    let scheme = if url.starts_with("https://") {
+        "https://"
+    } else {
+        "http://"
+    };
+    Ok(Some(MapTiles {
+        origin: format!("{scheme}{host}"),
+        url,
+        attribution,
+    }))
 }
 
 /// A comma-separated list of origins such as `https://app.example.org`.
@@ -126,7 +181,9 @@ impl Settings {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let map_tiles = map_tiles(var("MAP_TILE_URL"), var("MAP_TILE_ATTRIBUTION"))?;
         Ok(Self {
+            map_tiles,
             trusted_proxies,
             cors_origins,
             curation_origins,
@@ -147,7 +204,36 @@ mod tests {
     //! process environment, so tests/api/settings.rs checks it through the
     //! real binary.
 
-    use super::origins;
+    use super::{map_tiles, origins};
+
+    #[test]
+    fn a_tile_url_needs_placeholders_a_scheme_and_a_credit() {
+        let credit = || Some("© Example".to_owned());
+        let t = map_tiles(
+            Some(" https://t.example:8443/{z}/{x}/{y}.png ".into()),
+            credit(),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(t.origin, "https://t.example:8443");
+        assert_eq!(t.url, "https://t.example:8443/{z}/{x}/{y}.png");
+        assert_eq!(map_tiles(None, None).unwrap(), None);
+        for bad in [
+            "t.example/{z}/{x}/{y}.png",
+            "https://t.example/{z}/{x}.png",
+            "https://{s}.t.example/{z}/{x}/{y}.png",
+            "https://t.example/{z}/{x}/{y}.png; script-src *",
+        ] {
+            let err = map_tiles(Some(bad.into()), credit()).unwrap_err();
+            assert!(err.starts_with("MAP_TILE_URL: "), "{bad}: {err}");
+        }
+        assert!(
+            map_tiles(Some("https://t.example/{z}/{x}/{y}.png".into()), None)
+                .unwrap_err()
+                .contains("MAP_TILE_ATTRIBUTION")
+        );
+        assert!(map_tiles(None, credit()).is_err());
+    }
 
     #[test]
     fn origins_are_trimmed_and_need_a_scheme() {

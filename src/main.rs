@@ -29,7 +29,13 @@ Settings (environment variables):
   PDFS_PER_HOUR                  PDFs (letters, blank templates) per client address per hour
                                  and node [default: 120]
   TRUSTED_PROXIES                comma-separated IP addresses of reverse proxies whose
-                                 X-Forwarded-For names the client [default: none]";
+                                 X-Forwarded-For names the client [default: none]
+  MAP_TILE_URL                   tile server for the patient site's map, e.g.
+                                 https://tiles.example.org/{z}/{x}/{y}.png; the site's
+                                 policy then allows images from its origin [default: none,
+                                 and the site shows a list only]
+  MAP_TILE_ATTRIBUTION           the credit the tiles' licence asks for, shown under the map
+                                 (required with MAP_TILE_URL)";
 
 #[derive(Parser)]
 #[command(version, about = "Sarcoma centre directory API.", after_help = SETTINGS_HELP)]

@@ -108,9 +108,17 @@ impl Application {
                 .with_get("/docs")
                 .with_get("/curate")
                 .with_get("/curate/")
-                .with_get("/curate/{name}"),
+                .with_get("/curate/{name}")
+                .with_get("/")
+                .with_get("/site/config.json")
+                .with_get("/site/{name}"),
         );
         let spec: web::Data<String> = web::Data::new(crate::openapi::to_json(&spec_doc));
+        let tiles = settings.map_tiles.as_ref();
+        let site_policy = web::Data::new(crate::http::security::SitePolicy::new(
+            tiles.map(|t| t.origin.as_str()),
+        ));
+        let site_config = web::Data::new(crate::web::site::SiteConfig::new(tiles));
         let app_state = state.clone();
         let cors_policy = Arc::new(CorsPolicy {
             public: settings.cors_origins.clone(),
@@ -122,6 +130,8 @@ impl Application {
                 .app_data(spec.clone())
                 .app_data(known_routes.clone())
                 .app_data(freshness.clone())
+                .app_data(site_policy.clone())
+                .app_data(site_config.clone())
                 .wrap(actix_web::middleware::from_fn(crate::http::caching::etags))
                 .wrap(actix_web::middleware::from_fn(
                     crate::http::security::headers,
@@ -143,6 +153,7 @@ impl Application {
                         .config(utoipa_swagger_ui::Config::from("/openapi.json")),
                 )
                 .configure(crate::web::console::configure)
+                .configure(crate::web::site::configure)
                 .route(
                     "/docs",
                     web::get().to(|| async {

@@ -1,5 +1,6 @@
 //! Security headers on every answer: no MIME sniffing anywhere; on
-//! every answer of the curation console a strict policy of its own; and on
+//! every answer of the curation console and the patient site a strict
+//! policy of their own; and on
 //! other HTML (letters, the API docs) a content security policy that allows
 //! nothing from elsewhere and no framing, with no referrer sent on.
 
@@ -24,9 +25,33 @@ pub const CONSOLE_POLICY: &str = "default-src 'self'; script-src 'self'; style-s
 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
 form-action 'self'";
 
+/// The patient site's policy (`/` and `/site/...`): the console's, and
+/// images from the configured map tile server, if there is one. Startup
+/// puts it in the app data; without it, the console's.
+pub struct SitePolicy(pub HeaderValue);
+
+impl SitePolicy {
+    /// `tile_origin` is checked by the settings (scheme, host and port only).
+    pub fn new(tile_origin: Option<&str>) -> Self {
+        let policy = match tile_origin {
+            None => CONSOLE_POLICY.to_owned(),
+            Some(origin) => CONSOLE_POLICY.replace(
+                "img-src 'self' data:",
+                &format!("img-src 'self' data: {origin}"),
+            ),
+        };
+        Self(HeaderValue::from_str(&policy).expect("an origin is a valid header value"))
+    }
+}
+
 /// Whether `path` is the console's (`/curate` or below).
 fn console(path: &str) -> bool {
     path == "/curate" || path.starts_with("/curate/")
+}
+
+/// Whether `path` is the patient site's (`/` and its files under `/site/`).
+fn site(path: &str) -> bool {
+    path == "/" || path.starts_with("/site/")
 }
 
 pub async fn headers(
@@ -34,18 +59,25 @@ pub async fn headers(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let docs = req.path().starts_with("/docs");
-    let console = console(&crate::http::path::decoded(req.path()));
+    let path = crate::http::path::decoded(req.path());
+    let strict = if console(&path) {
+        Some(HeaderValue::from_static(CONSOLE_POLICY))
+    } else if site(&path) {
+        Some(
+            req.app_data::<actix_web::web::Data<SitePolicy>>()
+                .map_or_else(|| HeaderValue::from_static(CONSOLE_POLICY), |p| p.0.clone()),
+        )
+    } else {
+        None
+    };
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    if console {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONSOLE_POLICY),
-        );
+    if let Some(policy) = strict {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
         headers.insert(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),

@@ -9,7 +9,6 @@ use std::sync::OnceLock;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 
@@ -50,16 +49,7 @@ assets! {
 /// Each asset's ETag, computed once.
 fn etags() -> &'static [String] {
     static TAGS: OnceLock<Vec<String>> = OnceLock::new();
-    TAGS.get_or_init(|| {
-        ASSETS
-            .iter()
-            .map(|(_, _, bytes)| {
-                let digest = Sha256::digest(bytes);
-                let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-                format!("\"{hex}\"")
-            })
-            .collect()
-    })
+    TAGS.get_or_init(|| super::assets::etags(ASSETS))
 }
 
 /// Mounts the console: `/curate` redirects to `/curate/`, which is the
@@ -86,32 +76,7 @@ async fn asset(req: HttpRequest, name: web::Path<String>) -> Result<HttpResponse
 }
 
 fn serve(req: &HttpRequest, name: &str) -> Result<HttpResponse, ApiError> {
-    let at = ASSETS
-        .iter()
-        .position(|(n, _, _)| *n == name)
-        .ok_or_else(|| ApiError::no_route(req.path()))?;
-    let (_, mime, bytes) = ASSETS[at];
-    let etag = &etags()[at];
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == etag)
-        });
-    let mut response = if matches {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header((header::ETAG, etag.as_str()))
-        .insert_header((header::CACHE_CONTROL, "no-cache"));
-    if matches {
-        return Ok(response.finish());
-    }
-    Ok(response.content_type(mime).body(bytes))
+    super::assets::serve(req, ASSETS, etags(), name)
 }
 
 #[cfg(test)]

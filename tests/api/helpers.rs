@@ -233,6 +233,7 @@ impl TestApp {
             reports_per_hour: 10,
             pdfs_per_hour: 120,
             trusted_proxies: Vec::new(),
+            map_tiles: None,
         };
         configure(&mut settings);
         let app = Application::build(settings)

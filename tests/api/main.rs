@@ -34,4 +34,5 @@ mod readme;
 mod readmodel;
 mod seed;
 mod settings;
+mod site;
 mod typescript;

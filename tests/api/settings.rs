@@ -57,6 +57,16 @@ fn out_of_range_and_malformed_values_are_refused_with_a_clear_error() {
             "10.0.0.5, 10.0.0",
             "is not an IP address",
         ),
+        (
+            "MAP_TILE_URL",
+            "tiles.example/{z}/{x}/{y}.png",
+            "does not start with",
+        ),
+        (
+            "MAP_TILE_URL",
+            "https://tiles.example/{z}.png",
+            "is not a tile URL template",
+        ),
     ];
     for (name, value, says) in cases {
         let (ok, stderr) = migrate_with(&[(name, value)]);
