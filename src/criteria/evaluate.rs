@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use crate::criteria::profile::{Comparator, Criterion, Profile};
 use crate::directory::model::{Attestation, Fact, FactSubject, FactValue};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Every required criterion is met by a current, sourced fact. A

@@ -4,19 +4,20 @@
 //! list's filters. Answered from the in-memory index: without filters from
 //! the posting lists' lengths, with filters by one pass over the matches.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::criteria::evaluate::Outcome;
 use crate::criteria::profile::CentreProfileId;
 use crate::directory::model::{Programme, ServiceKind, SubjectKind};
 use crate::error::ApiError;
 use crate::handlers::directory::{centre_filters, list_profile, paging, CentreFilters};
 use crate::handlers::filters::{CountryCode, RegionCode};
 use crate::http::{params, problems};
-use crate::readmodel::entries::outcome_term;
+use crate::readmodel::entries::{outcome_term, CentreEntry};
 use crate::readmodel::index::Facet;
 use crate::readmodel::snapshot::Snapshot;
 use crate::state::AppState;
@@ -225,34 +226,52 @@ fn whole_directory(s: &Snapshot) -> Counts {
 }
 
 /// Filters: one pass over the matching centres, counting what each has
-/// (the same values its index terms hold).
+/// (the same values its index terms hold), borrowing the values.
 fn matching(s: &Snapshot, q: &crate::readmodel::search::Query) -> Counts {
-    let mut counts = Counts::default();
     let profiles: Vec<&str> = s
         .profiles
         .for_kind(SubjectKind::Centre)
         .map(|p| p.id.as_str())
         .collect();
-    for hit in s.centres.search(q) {
-        let e = &hit.item;
+    let mut total = 0;
+    let mut seen: HashMap<(Facet, &str), usize> = HashMap::new();
+    let mut outcomes: HashMap<(usize, Outcome), usize> = HashMap::new();
+    let hits = s.centres.search(q);
+    for hit in &hits {
+        let e: &CentreEntry = hit.item;
         let c = &e.centre;
-        counts.total += 1;
-        counts.add(Facet::Country, &c.address.country, 1);
+        total += 1;
+        let mut add = |facet, value| *seen.entry((facet, value)).or_default() += 1;
+        add(Facet::Country, c.address.country.as_str());
         if let Some(sub) = &c.address.subdivision {
-            counts.add(Facet::Region, sub, 1);
+            add(Facet::Region, sub.as_str());
         }
         // Once per value, as the index holds it.
-        let programmes: BTreeSet<&str> = c.programmes.iter().map(|p| p.code()).collect();
-        for p in programmes {
-            counts.add(Facet::Programme, p, 1);
+        for (i, p) in c.programmes.iter().enumerate() {
+            if !c.programmes[..i].contains(p) {
+                add(Facet::Programme, p.code());
+            }
         }
-        let services: BTreeSet<&str> = c.services.iter().map(|s| s.kind.code()).collect();
-        for svc in services {
-            counts.add(Facet::Service, svc, 1);
+        for (i, svc) in c.services.iter().enumerate() {
+            if !c.services[..i].iter().any(|s| s.kind == svc.kind) {
+                add(Facet::Service, svc.kind.code());
+            }
         }
-        counts.add(Facet::Verification, c.verification.status.code(), 1);
-        for (profile, outcome) in profiles.iter().zip(&e.outcomes) {
-            counts.add(Facet::Outcome, &outcome_term(profile, *outcome), 1);
+        add(Facet::Verification, c.verification.status.code());
+        for (i, outcome) in e.outcomes.iter().enumerate() {
+            *outcomes.entry((i, *outcome)).or_default() += 1;
+        }
+    }
+    let mut counts = Counts {
+        total,
+        ..Default::default()
+    };
+    for ((facet, value), n) in seen {
+        counts.add(facet, value, n);
+    }
+    for ((i, outcome), n) in outcomes {
+        if let Some(profile) = profiles.get(i) {
+            counts.add(Facet::Outcome, &outcome_term(profile, outcome), n);
         }
     }
     counts

@@ -8,7 +8,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::directory::text::{fold, tokens};
+use crate::directory::text::fold;
 use crate::error::ApiError;
 use crate::handlers::filters;
 use crate::http::{params, problems};
@@ -110,12 +110,14 @@ fn rank(kind: SuggestionKind, folded: &str, typed: &str) -> Rank {
     (!folded.starts_with(typed), kind, folded.to_owned())
 }
 
-/// Whether every typed word starts a word of `name`.
-fn matches(name: &str, words: &[String]) -> bool {
-    let have: Vec<String> = tokens(name).collect();
-    words
-        .iter()
-        .all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
+/// Whether every typed word starts a word of `folded` (a name already
+/// folded, as `tokens` splits it), without allocating.
+fn matches(folded: &str, words: &[String]) -> bool {
+    words.iter().all(|w| {
+        folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|t| t.starts_with(w.as_str()))
+    })
 }
 
 fn candidates(
@@ -126,7 +128,7 @@ fn candidates(
 ) -> Vec<(Rank, Suggestion)> {
     let mut out = Vec::new();
     for place in s.places.iter() {
-        if !matches(&place.name, words) {
+        if !matches(&place.folded, words) {
             continue;
         }
         let country = place.code.len() == 2;
@@ -150,10 +152,7 @@ fn candidates(
     // Cities: the index keys them folded; a city name in several regions
     // is one suggestion per region.
     for (folded, first) in s.centres.facet_values(Facet::City) {
-        if !words
-            .iter()
-            .all(|w| tokens(folded).any(|t| t.starts_with(w.as_str())))
-        {
+        if !matches(folded, words) {
             continue;
         }
         let q = Query {
