@@ -56,7 +56,8 @@ pub struct Suggestion {
     /// region); absent for cities (filter with `city=LABEL`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// ISO 3166-1 country code of the place or listing.
+    /// ISO 3166-1 country code of the place or listing (absent for a city
+    /// name with centres in many places).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// ISO 3166-2 subdivision, where known.
@@ -102,6 +103,9 @@ pub async fn suggest(
     let items = ranked.into_iter().take(limit).map(|(_, s)| s).collect();
     Ok(HttpResponse::Ok().json(SuggestionList { items }))
 }
+
+/// A city with more listings than this is one suggestion without a place.
+const MAX_CITY_VISIT: usize = 64;
 
 /// Rank: whole-text prefix first, then kind, then folded label.
 type Rank = (bool, SuggestionKind, String);
@@ -150,9 +154,30 @@ fn candidates(
         ));
     }
     // Cities: the index keys them folded; a city name in several regions
-    // is one suggestion per region.
+    // is one suggestion per region, told apart by visiting its listings,
+    // unless it has too many to visit at type-ahead speed: then one
+    // suggestion with the total and no place.
     for (folded, first) in s.centres.facet_values(Facet::City) {
         if !matches(folded, words) {
+            continue;
+        }
+        let label = first.item.centre.address.city.clone().unwrap_or_default();
+        let total = s.centres.facet_count(Facet::City, folded);
+        let city = |country: Option<&str>, region: Option<&str>, n: usize| {
+            (
+                rank(SuggestionKind::City, folded, typed),
+                Suggestion {
+                    kind: SuggestionKind::City,
+                    label: label.clone(),
+                    id: None,
+                    country: country.map(str::to_owned),
+                    region: region.map(str::to_owned),
+                    centres: Some(n as u32),
+                },
+            )
+        };
+        if total > MAX_CITY_VISIT {
+            out.push(city(None, None, total));
             continue;
         }
         let q = Query {
@@ -160,26 +185,16 @@ fn candidates(
             limit: usize::MAX - 1,
             ..Default::default()
         };
-        let mut by_place: BTreeMap<(String, Option<String>), u32> = BTreeMap::new();
-        for hit in s.centres.search(&q) {
+        let hits = s.centres.search(&q);
+        let mut by_place: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
+        for hit in &hits {
             let a = &hit.item.centre.address;
             *by_place
-                .entry((a.country.clone(), a.subdivision.clone()))
+                .entry((a.country.as_str(), a.subdivision.as_deref()))
                 .or_default() += 1;
         }
-        let label = first.item.centre.address.city.clone().unwrap_or_default();
         for ((country, region), n) in by_place {
-            out.push((
-                rank(SuggestionKind::City, folded, typed),
-                Suggestion {
-                    kind: SuggestionKind::City,
-                    label: label.clone(),
-                    id: None,
-                    country: Some(country),
-                    region,
-                    centres: Some(n),
-                },
-            ));
+            out.push(city(Some(country), region, n));
         }
     }
     let q = Query {

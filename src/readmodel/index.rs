@@ -302,6 +302,13 @@ impl<T> Index<T> {
             .map(|(value, list)| (&**value, list.len()))
     }
 
+    /// How many listings have `value` for `facet`.
+    pub fn facet_count(&self, facet: Facet, value: &str) -> usize {
+        self.facets[facet as usize]
+            .get(value)
+            .map_or(0, |l| l.len())
+    }
+
     /// Every value of `facet`, with the first listing (in the public
     /// order) that has it.
     pub fn facet_values(&self, facet: Facet) -> impl Iterator<Item = (&str, &Doc<T>)> + '_ {
