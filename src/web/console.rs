@@ -20,6 +20,7 @@ macro_rules! assets {
         /// Every file of the console: its name under `/curate/`, media type
         /// and bytes.
         const ASSETS: &[(&str, &str, &[u8])] = &[
+            ("dom-core.js", "text/javascript; charset=utf-8", include_bytes!("dom-core.js")),
             $(($name, $mime, include_bytes!(concat!("console/", $name)))),+
         ];
     };

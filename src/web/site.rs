@@ -33,6 +33,7 @@ macro_rules! assets {
         /// Every file of the site: its name under `/site/`, media type
         /// and bytes.
         const ASSETS: &[Asset] = &[
+            ("dom-core.js", "text/javascript; charset=utf-8", include_bytes!("dom-core.js")),
             $(($name, $mime, include_bytes!(concat!("site/", $name)))),+
         ];
     };

@@ -1,53 +1,9 @@
-// Building the page: elements are made with h(), and every piece of
-// user or curated text goes in as a text node (never as markup), so a
-// listing's name can never run as script.
+// The console's page helpers, on top of dom-core.js (h(): every piece of
+// user or curated text goes in as a text node, never as markup).
 
-/** h('p', {class: 'x', onclick: fn}, 'text', child, [more]) */
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on') && typeof v === 'function') {
-      el.addEventListener(k.slice(2), v);
-    } else if (k === 'class') {
-      el.className = v;
-    } else if (k === 'dataset') {
-      Object.assign(el.dataset, v);
-    } else if (k === 'value' && 'value' in el) {
-      el.value = v;
-    } else if (k === 'checked' || k === 'selected' || k === 'disabled' || k === 'hidden') {
-      el[k] = Boolean(v);
-    } else {
-      el.setAttribute(k, v === true ? '' : String(v));
-    }
-  }
-  append(el, children);
-  return el;
-}
+import { h, newId } from './dom-core.js';
 
-function append(el, children) {
-  for (const c of children) {
-    if (c === undefined || c === null || c === false) continue;
-    if (Array.isArray(c)) append(el, c);
-    else if (c instanceof Node) el.appendChild(c);
-    else el.appendChild(document.createTextNode(String(c)));
-  }
-}
-
-let uid = 0;
-/** A fresh element id with a readable prefix. */
-export function newId(prefix) {
-  uid += 1;
-  return `${prefix}-${uid}`;
-}
-
-/** Tells screen readers (and the keyboard user) what just happened. */
-export function announce(message) {
-  const region = document.getElementById('status');
-  region.textContent = '';
-  // A new text node after a tick, so the same message twice is re-read.
-  setTimeout(() => { region.textContent = message; }, 30);
-}
+export { h, newId, announce } from './dom-core.js';
 
 /** A labelled control: returns {wrap, input}. */
 export function labelled(labelText, control, hint) {
