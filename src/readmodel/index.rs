@@ -317,8 +317,9 @@ impl<T> Index<T> {
             .filter_map(|(value, list)| Some((&**value, self.docs.get(list.first()?)?)))
     }
 
-    /// Every posting list as listing ids, for comparing two indexes that
-    /// number their listings differently (tests; a node's self-check).
+    /// Every posting list as listing ids, for tests comparing two indexes
+    /// that number their listings differently.
+    #[cfg(test)]
     pub fn postings_by_id(&self) -> Vec<(String, Vec<String>)> {
         let ids = |list: &Postings| -> Vec<String> {
             list.iter().map(|l| self.docs[l].key.id.clone()).collect()
