@@ -229,14 +229,14 @@ fn list_page(
                 return Ok(geojson::page(req, &hits, q.limit, assessment));
             }
             page_response(req, &hits, q.limit, assessment, |e: &CentreEntry| {
-                (&e.item_json, &e.outcomes)
+                (e.item_json(), &e.outcomes)
             })
         }
         SubjectKind::Clinician => {
             let hits = snapshot.clinicians.search(&q);
             let assessment = badge.as_deref().map(|id| (id, slot(id)));
             page_response(req, &hits, q.limit, assessment, |e: &ClinicianEntry| {
-                (&e.item_json, &e.outcomes)
+                (e.item_json(), &e.outcomes)
             })
         }
     })
@@ -250,7 +250,7 @@ fn page_response<T>(
     hits: &[Hit<'_, T>],
     limit: usize,
     assessment: Option<(&str, usize)>,
-    parts: impl Fn(&T) -> (&String, &Vec<Outcome>),
+    parts: impl Fn(&T) -> (&str, &[Outcome]),
 ) -> HttpResponse {
     let more = hits.len() > limit;
     let shown = &hits[..hits.len().min(limit)];
@@ -386,20 +386,15 @@ pub async fn get_centre(
     let entry = snapshot
         .centre(&id)
         .ok_or_else(|| ApiError::not_found("centre", &id))?;
-    Ok(HttpResponse::Ok().json(CentreDetailRef {
-        centre: &entry.centre,
-        clinicians: &entry.clinicians,
-        facts: &entry.facts,
-    }))
+    Ok(json_response(entry.detail_json()))
 }
 
-/// The serialised shape of [`CentreDetail`], borrowing from the snapshot.
-#[derive(serde::Serialize)]
-struct CentreDetailRef<'a> {
-    #[serde(flatten)]
-    centre: &'a crate::directory::model::Centre,
-    clinicians: &'a [CentreClinician],
-    facts: &'a [crate::directory::model::Fact],
+/// A listing's detail, serialised by the read model (the schema is
+/// [`CentreDetail`] or [`ClinicianDetail`]).
+fn json_response(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body)
 }
 
 /// List published clinicians.
@@ -471,17 +466,7 @@ pub async fn get_clinician(
     let entry = snapshot
         .clinician(&id)
         .ok_or_else(|| ApiError::not_found("clinician", &id))?;
-    Ok(HttpResponse::Ok().json(ClinicianDetailRef {
-        clinician: &entry.clinician,
-        facts: &entry.facts,
-    }))
-}
-
-#[derive(serde::Serialize)]
-struct ClinicianDetailRef<'a> {
-    #[serde(flatten)]
-    clinician: &'a ClinicianView,
-    facts: &'a [crate::directory::model::Fact],
+    Ok(json_response(entry.detail_json()))
 }
 
 /// Countries and subdivisions that have published centres, with counts.

@@ -88,34 +88,36 @@ fn resolve_target(
         let c = snapshot
             .clinician(id)
             .ok_or_else(|| ApiError::not_found("clinician", id))?;
+        let c = c.clinician();
         let at = c
-            .clinician
             .affiliations
             .first()
             .and_then(|a| snapshot.centre(&a.centre_id));
         let mut address = Vec::new();
         let mut referral = Vec::new();
         if let Some(centre) = at {
-            address.push(centre.centre.name.clone());
-            address.extend(address_lines(&centre.centre));
-            referral = referral_lines(&centre.centre, words);
+            let centre = centre.centre();
+            address.push(centre.name.clone());
+            address.extend(address_lines(&centre));
+            referral = referral_lines(&centre, words);
         }
         return Ok(Some(Target {
-            name: c.clinician.name.clone(),
+            name: c.name,
             address,
             referral,
-            verified: verified_words(words, &c.clinician.verification),
+            verified: verified_words(words, &c.verification),
         }));
     }
     if let Some(id) = &t.centre_id {
         let c = snapshot
             .centre(id)
             .ok_or_else(|| ApiError::not_found("centre", id))?;
+        let c = c.centre();
         return Ok(Some(Target {
-            name: c.centre.name.clone(),
-            address: address_lines(&c.centre),
-            referral: referral_lines(&c.centre, words),
-            verified: verified_words(words, &c.centre.verification),
+            address: address_lines(&c),
+            referral: referral_lines(&c, words),
+            verified: verified_words(words, &c.verification),
+            name: c.name,
         }));
     }
     Ok(None)

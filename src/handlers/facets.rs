@@ -128,13 +128,20 @@ pub async fn centre_facets(
         q.facets.push((Facet::Meets, profile));
     }
     let assessment = list_profile(&snapshot, "assessment", p.assessment.as_deref(), kind)?;
-    let counts = if q.facets.is_empty() && q.words.is_empty() && q.near.is_none() {
-        whole_directory(&snapshot)
-    } else {
-        q.limit = usize::MAX - 1;
-        matching(&snapshot, &q)
-    };
-    Ok(HttpResponse::Ok().json(counts.answer(assessment.as_deref())))
+    // Counting visits every match; the same question on the same snapshot
+    // is answered from the snapshot's memo.
+    let body = snapshot.facet_answers.get_or_make(req.query_string(), || {
+        let counts = if q.facets.is_empty() && q.words.is_empty() && q.near.is_none() {
+            whole_directory(&snapshot)
+        } else {
+            q.limit = usize::MAX - 1;
+            matching(&snapshot, &q)
+        };
+        serde_json::to_string(&counts.answer(assessment.as_deref())).expect("counts serialise")
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body.to_string()))
 }
 
 /// Raw counts per facet and value.
@@ -239,12 +246,12 @@ fn matching(s: &Snapshot, q: &crate::readmodel::search::Query) -> Counts {
     let hits = s.centres.search(q);
     for hit in &hits {
         let e: &CentreEntry = hit.item;
-        let c = &e.centre;
+        let c = &e.summary;
         total += 1;
         let mut add = |facet, value| *seen.entry((facet, value)).or_default() += 1;
-        add(Facet::Country, c.address.country.as_str());
-        if let Some(sub) = &c.address.subdivision {
-            add(Facet::Region, sub.as_str());
+        add(Facet::Country, &*c.country);
+        if let Some(sub) = &c.subdivision {
+            add(Facet::Region, &**sub);
         }
         // Once per value, as the index holds it.
         for (i, p) in c.programmes.iter().enumerate() {
@@ -253,11 +260,11 @@ fn matching(s: &Snapshot, q: &crate::readmodel::search::Query) -> Counts {
             }
         }
         for (i, svc) in c.services.iter().enumerate() {
-            if !c.services[..i].iter().any(|s| s.kind == svc.kind) {
-                add(Facet::Service, svc.kind.code());
+            if !c.services[..i].contains(svc) {
+                add(Facet::Service, svc.code());
             }
         }
-        add(Facet::Verification, c.verification.status.code());
+        add(Facet::Verification, c.verification.code());
         for (i, outcome) in e.outcomes.iter().enumerate() {
             *outcomes.entry((i, *outcome)).or_default() += 1;
         }

@@ -130,23 +130,25 @@ pub fn page(
     let mut features = Vec::with_capacity(shown.len());
     for hit in shown {
         let e: &CentreEntry = hit.item;
-        let c = &e.centre;
-        let Some(p) = &c.coordinates else { continue };
+        let c = &e.summary;
+        let (Some((lat, lon)), Some(precision)) = (c.coordinates, c.precision) else {
+            continue;
+        };
         features.push(CentreFeature {
             kind: FeatureType::Feature,
-            id: c.id.clone(),
+            id: c.id.to_string(),
             geometry: Point {
                 kind: PointType::Point,
-                coordinates: [p.lon, p.lat],
+                coordinates: [lon, lat],
             },
             properties: CentreFeatureProperties {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                city: c.address.city.clone(),
-                region: c.address.subdivision.clone(),
-                country: c.address.country.clone(),
-                verification_status: c.verification.status,
-                coordinate_precision: p.precision,
+                id: c.id.to_string(),
+                name: c.name.to_string(),
+                city: c.city.as_deref().map(Into::into),
+                region: c.subdivision.as_deref().map(Into::into),
+                country: c.country.to_string(),
+                verification_status: c.verification,
+                coordinate_precision: precision,
                 distance_km: hit.distance_km.map(|d| (d * 100.0).round() / 100.0),
                 assessment: assessment.map(|(profile, slot)| AssessmentBadge {
                     profile: profile.to_owned(),

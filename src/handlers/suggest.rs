@@ -161,7 +161,13 @@ fn candidates(
         if !matches(folded, words) {
             continue;
         }
-        let label = first.item.centre.address.city.clone().unwrap_or_default();
+        let label = first
+            .item
+            .summary
+            .city
+            .as_deref()
+            .unwrap_or_default()
+            .to_owned();
         let total = s.centres.facet_count(Facet::City, folded);
         let city = |country: Option<&str>, region: Option<&str>, n: usize| {
             (
@@ -188,9 +194,9 @@ fn candidates(
         let hits = s.centres.search(&q);
         let mut by_place: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
         for hit in &hits {
-            let a = &hit.item.centre.address;
+            let a = &hit.item.summary;
             *by_place
-                .entry((a.country.as_str(), a.subdivision.as_deref()))
+                .entry((&*a.country, a.subdivision.as_deref()))
                 .or_default() += 1;
         }
         for ((country, region), n) in by_place {
@@ -203,30 +209,30 @@ fn candidates(
         ..Default::default()
     };
     for hit in s.centres.search(&q) {
-        let c = &hit.item.centre;
+        let c = &hit.item.summary;
         out.push((
             rank(SuggestionKind::Centre, &hit.key.name, typed),
             Suggestion {
                 kind: SuggestionKind::Centre,
-                label: c.name.clone(),
-                id: Some(c.id.clone()),
-                country: Some(c.address.country.clone()),
-                region: c.address.subdivision.clone(),
+                label: c.name.to_string(),
+                id: Some(c.id.to_string()),
+                country: Some(c.country.to_string()),
+                region: c.subdivision.as_deref().map(Into::into),
                 centres: None,
             },
         ));
     }
     for hit in s.clinicians.search(&q) {
-        let c = &hit.item.clinician;
+        let c = &hit.item.summary;
         let first = c.affiliations.first();
         out.push((
             rank(SuggestionKind::Clinician, &hit.key.name, typed),
             Suggestion {
                 kind: SuggestionKind::Clinician,
-                label: c.name.clone(),
-                id: Some(c.id.clone()),
-                country: first.map(|a| a.country.clone()),
-                region: first.and_then(|a| a.subdivision.clone()),
+                label: c.name.to_string(),
+                id: Some(c.id.to_string()),
+                country: first.map(|a| a.country.to_string()),
+                region: first.and_then(|a| a.subdivision.as_deref().map(Into::into)),
                 centres: None,
             },
         ));

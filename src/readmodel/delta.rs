@@ -192,12 +192,7 @@ impl Snapshot {
         let mut joins: HashMap<&str, Vec<&Clinician>> = HashMap::new();
         for (id, c) in &d.clinicians {
             if let Some(old) = self.clinicians.get(id) {
-                centre_ids.extend(
-                    old.clinician
-                        .affiliations
-                        .iter()
-                        .map(|a| a.centre_id.as_str()),
-                );
+                centre_ids.extend(old.summary.affiliations.iter().map(|a| &*a.centre_id));
             }
             if let Some(c) = c {
                 for a in &c.affiliations {
@@ -207,10 +202,15 @@ impl Snapshot {
             }
         }
         // Each centre as it is now: changed, or as this snapshot has it.
-        let centre_now = |id: &str| -> Option<&Centre> {
-            match d.centres.get(id) {
+        let changed: HashMap<&str, Option<CentreSummary>> = d
+            .centres
+            .iter()
+            .map(|(id, c)| (id.as_str(), c.as_ref().map(CentreSummary::of)))
+            .collect();
+        let centre_now = |id: &str| -> Option<&CentreSummary> {
+            match changed.get(id) {
                 Some(changed) => changed.as_ref(),
-                None => self.centres.get(id).map(|e| &e.centre),
+                None => self.centres.get(id).map(|e| &e.summary),
             }
         };
 
@@ -229,18 +229,9 @@ impl Snapshot {
         let mut new_centres = Vec::with_capacity(centre_ids.len());
         for id in centre_ids {
             let old = self.centres.get(id);
-            let Some(centre) = centre_now(id) else {
-                next.dated.remove(&(true, id.to_owned()));
-                new_centres.push((id, None));
-                continue;
-            };
-            let facts = match (d.centres.contains_key(id), old) {
-                (false, Some(old)) => old.facts.clone(),
-                _ => take_facts(&mut facts_of, &mut next.dated, SubjectKind::Centre, id),
-            };
             let mut list: Vec<_> = old
                 .iter()
-                .flat_map(|e| &e.clinicians)
+                .flat_map(|e| e.clinicians.iter())
                 .filter(|c| !d.clinicians.contains_key(&c.id))
                 .cloned()
                 .collect();
@@ -248,17 +239,34 @@ impl Snapshot {
                 list.extend(at_centre(c, id));
             }
             sort_clinicians(&mut list);
-            let entry = CentreEntry::new(centre.clone(), list, facts, &profiles, today);
-            new_centres.push((id, Some(entry)));
+            let entry = match (d.centres.get(id), old) {
+                (Some(Some(centre)), _) => {
+                    let facts = take_facts(&mut facts_of, &mut next.dated, SubjectKind::Centre, id);
+                    Some(CentreEntry::new(
+                        centre.clone(),
+                        list,
+                        facts,
+                        &profiles,
+                        today,
+                    ))
+                }
+                // Unchanged itself: only its clinicians are new.
+                (None, Some(old)) => Some(old.with_clinicians(list)),
+                _ => {
+                    next.dated.remove(&(true, id.to_owned()));
+                    None
+                }
+            };
+            new_centres.push((id, entry));
         }
 
         for (id, entry) in new_centres {
             if let Some(old) = self.centres.get(id) {
-                next.regions.remove(&old.centre.address);
+                next.regions.remove(&old.summary);
                 next.centres.remove(id, &old.terms(&profiles));
             }
             if let Some(e) = entry {
-                next.regions.add(&e.centre.address);
+                next.regions.add(&e.summary);
                 let (key, terms) = (e.key(), e.terms(&profiles));
                 next.centres.insert(Arc::new(e), key, terms);
             }

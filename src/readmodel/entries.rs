@@ -14,18 +14,78 @@ use crate::readmodel::index::{Facet, SortKey, Terms};
 use crate::readmodel::views::*;
 
 pub struct CentreEntry {
-    pub centre: Centre,
-    /// The list item's JSON without its closing brace, so a distance can be
-    /// appended without serialising the centre again on every request.
-    pub item_json: String,
+    /// What the index, the lists and the joins read, kept parsed.
+    pub summary: CentreSummary,
+    /// The whole listing as its list item's JSON without the closing brace
+    /// (so a distance can be appended without serialising it again). The
+    /// only full copy the read model keeps: the parsed model is made from
+    /// it when a handler needs it ([`CentreEntry::centre`]), which halves
+    /// the memory a directory takes.
+    item_json: Box<str>,
     /// Its published clinicians, in their public order.
-    pub clinicians: Vec<CentreClinician>,
-    pub facts: Vec<Fact>,
+    pub clinicians: Box<[CentreClinician]>,
+    pub facts: Box<[Fact]>,
     /// One per centre profile, in the order of [`Profiles::for_kind`].
-    pub outcomes: Vec<Outcome>,
+    pub outcomes: Box<[Outcome]>,
     /// Other serialisations of the listing (FHIR resources), made on first
     /// use and kept with the entry, so they are made once per change.
     pub renderings: Renderings,
+}
+
+/// The parts of a centre that are read for every listing in a list, a
+/// count or a join: small, and without the sources and free text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CentreSummary {
+    pub id: Box<str>,
+    pub name: Box<str>,
+    pub institution: Option<Box<str>>,
+    pub city: Option<Box<str>>,
+    pub subdivision: Option<Box<str>>,
+    pub country: Box<str>,
+    pub coordinates: Option<(f64, f64)>,
+    pub precision: Option<CoordinatePrecision>,
+    pub programmes: Box<[Programme]>,
+    pub services: Box<[ServiceKind]>,
+    pub verification: VerificationStatus,
+}
+
+impl CentreSummary {
+    pub fn of(c: &Centre) -> Self {
+        CentreSummary {
+            id: c.id.as_str().into(),
+            name: c.name.as_str().into(),
+            institution: c.institution.as_deref().map(Into::into),
+            city: c.address.city.as_deref().map(Into::into),
+            subdivision: c.address.subdivision.as_deref().map(Into::into),
+            country: c.address.country.as_str().into(),
+            coordinates: c.coordinates.as_ref().map(|p| (p.lat, p.lon)),
+            precision: c.coordinates.as_ref().map(|p| p.precision),
+            programmes: c.programmes.clone().into(),
+            services: c.services.iter().map(|s| s.kind).collect(),
+            verification: c.verification.status,
+        }
+    }
+}
+
+/// The parts of a clinician that are read for every listing in a list or
+/// a join (see [`CentreSummary`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClinicianSummary {
+    pub id: Box<str>,
+    pub name: Box<str>,
+    pub discipline: Discipline,
+    pub verification: VerificationStatus,
+    /// Its affiliations with published centres, as shown.
+    pub affiliations: Box<[Joined]>,
+}
+
+/// One affiliation of a clinician with a published centre.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Joined {
+    pub centre_id: Box<str>,
+    pub country: Box<str>,
+    pub subdivision: Option<Box<str>>,
+    pub role: AffiliationRole,
 }
 
 /// Up to three serialisations of one listing, each made once.
@@ -40,13 +100,14 @@ impl Renderings {
 }
 
 pub struct ClinicianEntry {
-    pub clinician: ClinicianView,
-    pub item_json: String,
-    pub facts: Vec<Fact>,
+    pub summary: ClinicianSummary,
+    /// The whole listing (see [`CentreEntry`]'s `item_json`).
+    item_json: Box<str>,
+    pub facts: Box<[Fact]>,
     /// One per clinician profile, in the order of [`Profiles::for_kind`].
-    pub outcomes: Vec<Outcome>,
+    pub outcomes: Box<[Outcome]>,
     /// Coordinates of its published centres, for `near`.
-    points: Vec<(f64, f64)>,
+    points: Box<[(f64, f64)]>,
     pub renderings: Renderings,
 }
 
@@ -72,7 +133,7 @@ impl Profiles {
         self.for_kind(kind).position(|p| p.id == id)
     }
 
-    fn outcomes(&self, kind: SubjectKind, facts: &[Fact], today: NaiveDate) -> Vec<Outcome> {
+    fn outcomes(&self, kind: SubjectKind, facts: &[Fact], today: NaiveDate) -> Box<[Outcome]> {
         self.for_kind(kind)
             .map(|p| outcome_only(p, facts, today))
             .collect()
@@ -127,9 +188,27 @@ impl CentreEntry {
         CentreEntry {
             item_json: open_object(&centre),
             outcomes: profiles.outcomes(SubjectKind::Centre, &facts, today),
-            centre,
-            clinicians,
-            facts,
+            summary: CentreSummary::of(&centre),
+            clinicians: clinicians.into(),
+            facts: facts.into(),
+            renderings: Renderings::default(),
+        }
+    }
+
+    /// Sets its clinicians (in their public order).
+    pub fn set_clinicians(&mut self, clinicians: Vec<CentreClinician>) {
+        self.clinicians = clinicians.into();
+        self.renderings = Renderings::default();
+    }
+
+    /// The same centre with another list of clinicians.
+    pub fn with_clinicians(&self, clinicians: Vec<CentreClinician>) -> Self {
+        CentreEntry {
+            summary: self.summary.clone(),
+            item_json: self.item_json.clone(),
+            clinicians: clinicians.into(),
+            facts: self.facts.clone(),
+            outcomes: self.outcomes.clone(),
             renderings: Renderings::default(),
         }
     }
@@ -137,26 +216,43 @@ impl CentreEntry {
     /// The same listing evaluated on another day.
     pub fn reevaluated(&self, profiles: &Profiles, today: NaiveDate) -> Self {
         CentreEntry {
-            centre: self.centre.clone(),
-            item_json: self.item_json.clone(),
-            clinicians: self.clinicians.clone(),
-            facts: self.facts.clone(),
             outcomes: profiles.outcomes(SubjectKind::Centre, &self.facts, today),
-            renderings: Renderings::default(),
+            ..self.with_clinicians(self.clinicians.to_vec())
         }
+    }
+
+    /// The list item's JSON without its closing brace.
+    pub fn item_json(&self) -> &str {
+        &self.item_json
+    }
+
+    /// The centre with its clinicians and facts ([`CentreDetail`]'s JSON).
+    pub fn detail_json(&self) -> String {
+        with_members(
+            &self.item_json,
+            &[
+                ("clinicians", to_json(&self.clinicians)),
+                ("facts", to_json(&self.facts)),
+            ],
+        )
+    }
+
+    /// The whole centre, parsed from the one copy kept.
+    pub fn centre(&self) -> Centre {
+        closed_object(&self.item_json)
     }
 
     pub fn key(&self) -> SortKey {
-        sort_key(&self.centre.name, &self.centre.id)
+        sort_key(&self.summary.name, &self.summary.id)
     }
 
     pub fn terms(&self, profiles: &Profiles) -> Terms {
-        let c = &self.centre;
-        let mut facets = vec![(Facet::Country, c.address.country.clone())];
-        if let Some(sub) = &c.address.subdivision {
-            facets.push((Facet::Region, sub.clone()));
+        let c = &self.summary;
+        let mut facets = vec![(Facet::Country, c.country.to_string())];
+        if let Some(sub) = &c.subdivision {
+            facets.push((Facet::Region, sub.to_string()));
         }
-        if let Some(city) = &c.address.city {
+        if let Some(city) = &c.city {
             facets.push((Facet::City, fold(city)));
         }
         facets.extend(
@@ -167,17 +263,17 @@ impl CentreEntry {
         facets.extend(
             c.services
                 .iter()
-                .map(|s| (Facet::Service, s.kind.code().to_owned())),
+                .map(|s| (Facet::Service, s.code().to_owned())),
         );
-        facets.push((Facet::Verification, c.verification.status.code().to_owned()));
+        facets.push((Facet::Verification, c.verification.code().to_owned()));
         facets.extend(profiles.outcome_terms(SubjectKind::Centre, &self.outcomes));
         let mut text: Vec<String> = tokens(&c.name).collect();
         text.extend(c.institution.iter().flat_map(|i| tokens(i)));
-        text.extend(c.address.city.iter().flat_map(|i| tokens(i)));
+        text.extend(c.city.iter().flat_map(|i| tokens(i)));
         Terms {
             facets,
             text,
-            points: c.coordinates.iter().map(|p| (p.lat, p.lon)).collect(),
+            points: c.coordinates.into_iter().collect(),
         }
     }
 }
@@ -187,7 +283,7 @@ impl ClinicianEntry {
     /// are not shown).
     pub fn new<'c>(
         c: Clinician,
-        centre: impl Fn(&str) -> Option<&'c Centre>,
+        centre: impl Fn(&str) -> Option<&'c CentreSummary>,
         mut facts: Vec<Fact>,
         profiles: &Profiles,
         today: NaiveDate,
@@ -195,23 +291,35 @@ impl ClinicianEntry {
         sort_facts(&mut facts);
         let mut points = Vec::new();
         let mut affiliations = Vec::new();
-        for a in &c.affiliations {
+        let mut joined = Vec::new();
+        for a in c.affiliations {
             let Some(centre) = centre(&a.centre_id) else {
                 continue;
             };
-            if let Some(p) = &centre.coordinates {
-                points.push((p.lat, p.lon));
-            }
-            affiliations.push(ClinicianAffiliation {
+            points.extend(centre.coordinates);
+            joined.push(Joined {
                 centre_id: centre.id.clone(),
-                centre_name: centre.name.clone(),
-                city: centre.address.city.clone(),
-                subdivision: centre.address.subdivision.clone(),
-                country: centre.address.country.clone(),
+                country: centre.country.clone(),
+                subdivision: centre.subdivision.clone(),
                 role: a.role,
-                sources: a.sources.clone(),
+            });
+            affiliations.push(ClinicianAffiliation {
+                centre_id: centre.id.to_string(),
+                centre_name: centre.name.to_string(),
+                city: centre.city.as_deref().map(Into::into),
+                subdivision: centre.subdivision.as_deref().map(Into::into),
+                country: centre.country.to_string(),
+                role: a.role,
+                sources: a.sources,
             });
         }
+        let summary = ClinicianSummary {
+            id: c.id.as_str().into(),
+            name: c.name.as_str().into(),
+            discipline: c.discipline,
+            verification: c.verification.status,
+            affiliations: joined.into(),
+        };
         let view = ClinicianView {
             id: c.id,
             name: c.name,
@@ -228,16 +336,16 @@ impl ClinicianEntry {
         ClinicianEntry {
             item_json: open_object(&view),
             outcomes: profiles.outcomes(SubjectKind::Clinician, &facts, today),
-            clinician: view,
-            facts,
-            points,
+            summary,
+            facts: facts.into(),
+            points: points.into(),
             renderings: Renderings::default(),
         }
     }
 
     pub fn reevaluated(&self, profiles: &Profiles, today: NaiveDate) -> Self {
         ClinicianEntry {
-            clinician: self.clinician.clone(),
+            summary: self.summary.clone(),
             item_json: self.item_json.clone(),
             facts: self.facts.clone(),
             outcomes: profiles.outcomes(SubjectKind::Clinician, &self.facts, today),
@@ -246,26 +354,41 @@ impl ClinicianEntry {
         }
     }
 
+    /// The list item's JSON without its closing brace.
+    pub fn item_json(&self) -> &str {
+        &self.item_json
+    }
+
+    /// The clinician with its facts ([`ClinicianDetail`]'s JSON).
+    pub fn detail_json(&self) -> String {
+        with_members(&self.item_json, &[("facts", to_json(&self.facts))])
+    }
+
+    /// The whole clinician as shown, parsed from the one copy kept.
+    pub fn clinician(&self) -> ClinicianView {
+        closed_object(&self.item_json)
+    }
+
     pub fn key(&self) -> SortKey {
-        sort_key(&self.clinician.name, &self.clinician.id)
+        sort_key(&self.summary.name, &self.summary.id)
     }
 
     pub fn terms(&self, profiles: &Profiles) -> Terms {
-        let c = &self.clinician;
+        let c = &self.summary;
         let mut facets = vec![(Facet::Discipline, c.discipline.code().to_owned())];
         for a in &c.affiliations {
-            facets.push((Facet::Centre, a.centre_id.clone()));
-            facets.push((Facet::Country, a.country.clone()));
+            facets.push((Facet::Centre, a.centre_id.to_string()));
+            facets.push((Facet::Country, a.country.to_string()));
             if let Some(sub) = &a.subdivision {
-                facets.push((Facet::Region, sub.clone()));
+                facets.push((Facet::Region, sub.to_string()));
             }
         }
-        facets.push((Facet::Verification, c.verification.status.code().to_owned()));
+        facets.push((Facet::Verification, c.verification.code().to_owned()));
         facets.extend(profiles.outcome_terms(SubjectKind::Clinician, &self.outcomes));
         Terms {
             facets,
             text: tokens(&c.name).collect(),
-            points: self.points.clone(),
+            points: self.points.to_vec(),
         }
     }
 }
@@ -290,12 +413,40 @@ pub fn sort_clinicians(list: &mut [CentreClinician]) {
     list.sort_by_cached_key(|c| (fold(&c.name), c.id.clone()));
 }
 
-/// A JSON object without its closing brace.
-fn open_object<T: serde::Serialize>(value: &T) -> String {
+/// A JSON object without its closing brace, in an allocation of its size.
+fn open_object<T: serde::Serialize>(value: &T) -> Box<str> {
     let mut json = serde_json::to_string(value).expect("listing serialises");
     debug_assert!(json.ends_with('}'));
     json.pop();
+    json.into_boxed_str()
+}
+
+/// An object [`open_object`] wrote, with `members` added and closed.
+fn with_members(open: &str, members: &[(&str, String)]) -> String {
+    let extra: usize = members.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
+    let mut json = String::with_capacity(open.len() + extra + 1);
+    json.push_str(open);
+    for (name, value) in members {
+        json.push_str(",\"");
+        json.push_str(name);
+        json.push_str("\":");
+        json.push_str(value);
+    }
+    json.push('}');
     json
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("listing parts serialise")
+}
+
+/// The value [`open_object`] wrote. The read model serialised it itself,
+/// so it parses (`tests` below check the round trip).
+fn closed_object<T: serde::de::DeserializeOwned>(open: &str) -> T {
+    let mut json = String::with_capacity(open.len() + 1);
+    json.push_str(open);
+    json.push('}');
+    serde_json::from_str(&json).expect("a listing the read model serialised parses")
 }
 
 /// A country (its code has two letters) or subdivision with centres.
@@ -318,31 +469,31 @@ pub struct RegionTally {
 }
 
 impl RegionTally {
-    pub fn add(&mut self, a: &Address) {
-        let entry = self.countries.entry(a.country.clone()).or_default();
-        match &a.subdivision {
-            Some(sub) => *entry.1.entry(sub.clone()).or_default() += 1,
+    pub fn add(&mut self, c: &CentreSummary) {
+        let entry = self.countries.entry(c.country.to_string()).or_default();
+        match &c.subdivision {
+            Some(sub) => *entry.1.entry(sub.to_string()).or_default() += 1,
             None => entry.0 += 1,
         }
     }
 
-    pub fn remove(&mut self, a: &Address) {
-        let Some(entry) = self.countries.get_mut(&a.country) else {
+    pub fn remove(&mut self, c: &CentreSummary) {
+        let Some(entry) = self.countries.get_mut(&*c.country) else {
             return;
         };
-        match &a.subdivision {
+        match &c.subdivision {
             Some(sub) => {
-                if let Some(n) = entry.1.get_mut(sub) {
+                if let Some(n) = entry.1.get_mut(&**sub) {
                     *n -= 1;
                     if *n == 0 {
-                        entry.1.remove(sub);
+                        entry.1.remove(&**sub);
                     }
                 }
             }
             None => entry.0 = entry.0.saturating_sub(1),
         }
         if entry.0 == 0 && entry.1.is_empty() {
-            self.countries.remove(&a.country);
+            self.countries.remove(&*c.country);
         }
     }
 
@@ -400,5 +551,54 @@ impl RegionTally {
                 .collect(),
         };
         serde_json::to_string(&list).expect("regions serialise")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::seed::SeedDocument;
+
+    /// The read model keeps each listing only as JSON and parses it back
+    /// when a handler needs the model: the round trip must be exact for
+    /// every field the fixtures fill (nulls, dates, coordinates, sources).
+    #[test]
+    fn listings_parse_back_from_their_one_copy() {
+        let doc = SeedDocument::parse(include_str!("../../tests/fixtures/directory.json")).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let profiles = Profiles::default();
+        let summaries: Vec<CentreSummary> = doc.centres.iter().map(CentreSummary::of).collect();
+        assert!(doc.centres.iter().any(|c| c.coordinates.is_some()));
+        for c in &doc.centres {
+            let entry = CentreEntry::new(c.clone(), vec![], vec![], &profiles, today);
+            assert_eq!(&entry.centre(), c);
+            assert_eq!(entry.summary, CentreSummary::of(c));
+            let detail: serde_json::Value = serde_json::from_str(&entry.detail_json()).unwrap();
+            assert_eq!(detail["id"], c.id.as_str());
+            assert_eq!(detail["clinicians"], serde_json::json!([]));
+        }
+        assert!(doc.clinicians.iter().any(|c| !c.affiliations.is_empty()));
+        for c in &doc.clinicians {
+            let find = |id: &str| summaries.iter().find(|s| &*s.id == id);
+            let entry = ClinicianEntry::new(c.clone(), find, vec![], &profiles, today);
+            let view = entry.clinician();
+            assert_eq!(view.id, c.id);
+            assert_eq!(view.sources, c.sources);
+            assert_eq!(view.verification, c.verification);
+            assert_eq!(view.affiliations.len(), entry.summary.affiliations.len());
+            for (shown, joined) in view.affiliations.iter().zip(&*entry.summary.affiliations) {
+                assert_eq!(shown.centre_id, &*joined.centre_id);
+                assert_eq!(shown.country, &*joined.country);
+                let stated = c
+                    .affiliations
+                    .iter()
+                    .find(|a| a.centre_id == shown.centre_id);
+                assert_eq!(Some(&shown.sources), stated.map(|a| &a.sources));
+            }
+            assert_eq!(
+                format!("{}}}", entry.item_json()),
+                serde_json::to_string(&view).unwrap()
+            );
+        }
     }
 }

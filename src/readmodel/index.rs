@@ -123,12 +123,15 @@ impl<T> Default for Index<T> {
 }
 
 impl<T> Index<T> {
-    /// Indexes `items` (any order; ids must be unique).
-    pub fn build(mut items: Vec<(Arc<T>, SortKey, Terms)>) -> Self {
+    /// Indexes `items` (any order; ids must be unique) under the terms
+    /// `terms_of` gives, computed one listing at a time so that a full
+    /// load never holds every listing's terms at once.
+    pub fn build(mut items: Vec<(Arc<T>, SortKey)>, terms_of: impl Fn(&T) -> Terms) -> Self {
         items.sort_by(|a, b| a.1.cmp(&b.1));
         let mut index = Index::default();
-        for (i, (item, key, terms)) in items.into_iter().enumerate() {
+        for (i, (item, key)) in items.into_iter().enumerate() {
             let label = (i as Label + 1) * GAP;
+            let terms = terms_of(&item);
             index.place(label, item, key, terms);
         }
         index

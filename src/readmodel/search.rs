@@ -317,7 +317,20 @@ mod tests {
                 (Arc::new(n.to_string()), key(n), terms)
             })
             .collect();
-        Index::build(items)
+        build(items)
+    }
+
+    /// An index of listings that are their own ids, with the terms given.
+    fn build(items: Vec<(Arc<String>, SortKey, Terms)>) -> Index<String> {
+        let mut terms = std::collections::HashMap::new();
+        let items = items
+            .into_iter()
+            .map(|(item, key, t)| {
+                terms.insert(item.to_string(), t);
+                (item, key)
+            })
+            .collect();
+        Index::build(items, |item: &String| terms[item].clone())
     }
 
     fn ids<T>(hits: &[Hit<'_, T>]) -> Vec<String> {
@@ -401,7 +414,7 @@ mod tests {
         };
         assert_eq!(idx.search(&zulu).len(), 39);
         // The incrementally built index equals one built at once.
-        let fresh = Index::build(
+        let fresh = build(
             idx.iter()
                 .map(|d| {
                     let n = d.item.as_str();
@@ -489,7 +502,7 @@ mod tests {
                 (Arc::new(id), key, terms)
             })
             .collect();
-        let idx = Index::build(items);
+        let idx = build(items);
         let here = (50.1, 8.7);
         let mut brute: Vec<(f64, String)> = points
             .iter()

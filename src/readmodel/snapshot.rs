@@ -19,7 +19,9 @@ use crate::criteria::profile::Profile;
 use crate::directory::model::*;
 use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
 use crate::readmodel::entries::*;
-use crate::readmodel::index::Index;
+use crate::readmodel::index::{Index, SortKey};
+use crate::readmodel::memo::Memo;
+use crate::readmodel::views::CentreClinician;
 use crate::store::schema::{affiliations, centres, clinicians, facts};
 use crate::store::{data_version, DbConnection, StoreError};
 
@@ -40,6 +42,8 @@ pub struct Snapshot {
     pub places: Arc<Vec<Place>>,
     /// Listings with at least one fact: the only ones a new day can change.
     pub(super) dated: imbl::OrdSet<(bool, String)>,
+    /// Filter counts already answered from this snapshot, by query.
+    pub facet_answers: Memo,
 }
 
 impl Snapshot {
@@ -66,34 +70,59 @@ impl Snapshot {
     }
 
     /// [`Snapshot::load`] inside the caller's (consistent) transaction.
+    ///
+    /// Listings are read a batch at a time and turned into entries at
+    /// once, so a load never holds every row and every model next to the
+    /// entries: what a load frees is reused by the next batch instead of
+    /// staying in the process as freed, fragmented heap.
     pub(super) fn load_within(conn: &mut DbConnection) -> Result<Self, StoreError> {
         let version = data_version(conn)?;
-        let published = ListingStatus::Published.code();
-        let centre_rows: Vec<CentreRow> = centres::table
-            .filter(centres::status.eq(published))
-            .select(CentreRow::as_select())
-            .load(conn)?;
-        let clinician_rows: Vec<ClinicianRow> = clinicians::table
-            .filter(clinicians::status.eq(published))
-            .select(ClinicianRow::as_select())
-            .load(conn)?;
-        let affiliation_rows: Vec<AffiliationRow> = affiliations::table
-            .select(AffiliationRow::as_select())
-            .load(conn)?;
-        let fact_rows: Vec<FactRow> = facts::table.select(FactRow::as_select()).load(conn)?;
-        let centres = centre_rows
-            .into_iter()
-            .map(CentreRow::into_model)
-            .collect::<Result<Vec<_>, _>>()?;
-        let clinicians = with_affiliations(clinician_rows, affiliation_rows)?;
-        let facts = fact_rows
-            .into_iter()
-            .map(FactRow::into_model)
-            .collect::<Result<Vec<_>, _>>()?;
         let profiles = crate::criteria::store::load_all(conn)?;
         let latest_change = crate::store::changes::latest(conn)?;
         let today = chrono::Utc::now().date_naive();
-        let mut snapshot = Self::build(version, today, profiles, centres, clinicians, facts);
+        let facts = facts::table
+            .select(FactRow::as_select())
+            .load_iter::<FactRow, diesel::connection::DefaultLoadingMode>(conn)?
+            .map(|row| row?.into_model())
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut builder = Builder::new(profiles, facts, today);
+        let published = ListingStatus::Published.code();
+        let mut after = String::new();
+        loop {
+            let rows: Vec<CentreRow> = centres::table
+                .filter(centres::status.eq(published))
+                .filter(centres::id.gt(&after))
+                .order(centres::id)
+                .limit(BATCH)
+                .select(CentreRow::as_select())
+                .load(conn)?;
+            let Some(last) = rows.last() else { break };
+            after = last.id.clone();
+            for row in rows {
+                builder.add_centre(row.into_model()?);
+            }
+        }
+        let mut after = String::new();
+        loop {
+            let rows: Vec<ClinicianRow> = clinicians::table
+                .filter(clinicians::status.eq(published))
+                .filter(clinicians::id.gt(&after))
+                .order(clinicians::id)
+                .limit(BATCH)
+                .select(ClinicianRow::as_select())
+                .load(conn)?;
+            let Some(last) = rows.last() else { break };
+            after = last.id.clone();
+            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            let affiliation_rows: Vec<AffiliationRow> = affiliations::table
+                .filter(affiliations::clinician_id.eq_any(&ids))
+                .select(AffiliationRow::as_select())
+                .load(conn)?;
+            for c in with_affiliations(rows, affiliation_rows)? {
+                builder.add_clinician(c);
+            }
+        }
+        let mut snapshot = builder.finish(version);
         snapshot.latest_change = latest_change;
         Ok(snapshot)
     }
@@ -108,50 +137,110 @@ impl Snapshot {
         clinicians: Vec<Clinician>,
         facts: Vec<Fact>,
     ) -> Self {
-        let profiles = Profiles(profiles);
-        let mut facts_of = group_facts(facts);
-        let mut dated = imbl::OrdSet::new();
-        let by_id: HashMap<&str, &Centre> = centres.iter().map(|c| (c.id.as_str(), c)).collect();
-        let mut lists: HashMap<String, Vec<_>> = HashMap::new();
-        let mut clinician_items = Vec::with_capacity(clinicians.len());
-        for c in clinicians {
-            for a in &c.affiliations {
-                if by_id.contains_key(a.centre_id.as_str()) {
-                    lists
-                        .entry(a.centre_id.clone())
-                        .or_default()
-                        .extend(at_centre(&c, &a.centre_id));
-                }
-            }
-            let facts = take_facts(&mut facts_of, &mut dated, SubjectKind::Clinician, &c.id);
-            let entry =
-                ClinicianEntry::new(c, |id| by_id.get(id).copied(), facts, &profiles, today);
-            let (key, terms) = (entry.key(), entry.terms(&profiles));
-            clinician_items.push((Arc::new(entry), key, terms));
-        }
-        drop(by_id);
-        let mut regions = RegionTally::default();
-        let mut centre_items = Vec::with_capacity(centres.len());
+        let mut builder = Builder::new(profiles, facts, today);
         for c in centres {
-            regions.add(&c.address);
-            let mut list = lists.remove(&c.id).unwrap_or_default();
-            sort_clinicians(&mut list);
-            let facts = take_facts(&mut facts_of, &mut dated, SubjectKind::Centre, &c.id);
-            let entry = CentreEntry::new(c, list, facts, &profiles, today);
-            let (key, terms) = (entry.key(), entry.terms(&profiles));
-            centre_items.push((Arc::new(entry), key, terms));
+            builder.add_centre(c);
         }
+        for c in clinicians {
+            builder.add_clinician(c);
+        }
+        builder.finish(version)
+    }
+}
+
+/// Listings read per query when a snapshot is loaded.
+const BATCH: i64 = 1000;
+
+/// A snapshot being assembled: every centre first, then the clinicians,
+/// each made into its entry as it comes.
+struct Builder {
+    profiles: Profiles,
+    today: NaiveDate,
+    facts_of: FactsOf,
+    dated: imbl::OrdSet<(bool, String)>,
+    centres: HashMap<String, CentreEntry>,
+    /// Each centre's clinicians, as the clinicians come.
+    lists: HashMap<String, Vec<CentreClinician>>,
+    clinicians: Vec<(Arc<ClinicianEntry>, SortKey)>,
+}
+
+impl Builder {
+    fn new(profiles: Vec<Profile>, facts: Vec<Fact>, today: NaiveDate) -> Self {
+        Builder {
+            profiles: Profiles(profiles),
+            today,
+            facts_of: group_facts(facts),
+            dated: imbl::OrdSet::new(),
+            centres: HashMap::new(),
+            lists: HashMap::new(),
+            clinicians: Vec::new(),
+        }
+    }
+
+    fn add_centre(&mut self, c: Centre) {
+        let facts = take_facts(
+            &mut self.facts_of,
+            &mut self.dated,
+            SubjectKind::Centre,
+            &c.id,
+        );
+        let id = c.id.clone();
+        let entry = CentreEntry::new(c, Vec::new(), facts, &self.profiles, self.today);
+        self.centres.insert(id, entry);
+    }
+
+    /// Adds a clinician; every centre must have been added.
+    fn add_clinician(&mut self, c: Clinician) {
+        for a in &c.affiliations {
+            if self.centres.contains_key(&a.centre_id) {
+                self.lists
+                    .entry(a.centre_id.clone())
+                    .or_default()
+                    .extend(at_centre(&c, &a.centre_id));
+            }
+        }
+        let facts = take_facts(
+            &mut self.facts_of,
+            &mut self.dated,
+            SubjectKind::Clinician,
+            &c.id,
+        );
+        let centres = &self.centres;
+        let entry = ClinicianEntry::new(
+            c,
+            |id| centres.get(id).map(|e| &e.summary),
+            facts,
+            &self.profiles,
+            self.today,
+        );
+        let key = entry.key();
+        self.clinicians.push((Arc::new(entry), key));
+    }
+
+    fn finish(mut self, version: i64) -> Snapshot {
+        let mut regions = RegionTally::default();
+        let mut centre_items = Vec::with_capacity(self.centres.len());
+        for (id, mut entry) in self.centres {
+            let mut list = self.lists.remove(&id).unwrap_or_default();
+            sort_clinicians(&mut list);
+            entry.set_clinicians(list);
+            regions.add(&entry.summary);
+            let key = entry.key();
+            centre_items.push((Arc::new(entry), key));
+        }
+        let profiles = self.profiles;
         Snapshot {
             version,
             latest_change: 0,
-            evaluated_on: today,
+            evaluated_on: self.today,
             regions_json: regions.to_json().into(),
             places: Arc::new(regions.places()),
             regions,
+            centres: Index::build(centre_items, |e| e.terms(&profiles)),
+            clinicians: Index::build(self.clinicians, |e| e.terms(&profiles)),
             profiles: Arc::new(profiles),
-            centres: Index::build(centre_items),
-            clinicians: Index::build(clinician_items),
-            dated,
+            dated: self.dated,
+            facet_answers: Memo::default(),
         }
     }
 }

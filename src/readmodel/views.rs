@@ -1,7 +1,7 @@
 //! What the read API returns: listings joined with what a front-end needs
 //! next to them (a centre's clinicians and facts, a clinician's centres).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::directory::model::*;
@@ -52,7 +52,7 @@ pub struct CentreDetail {
 }
 
 /// A clinician's affiliation with the centre's name and place.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ClinicianAffiliation {
     pub centre_id: String,
     pub centre_name: String,
@@ -63,7 +63,7 @@ pub struct ClinicianAffiliation {
     pub sources: Vec<Source>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ClinicianView {
     pub id: String,
     pub name: String,

@@ -75,7 +75,7 @@ fn identifier(kind: &str, id: &str) -> Value {
 }
 
 pub fn organization(e: &CentreEntry) -> Value {
-    let c = &e.centre;
+    let c = &e.centre();
     let mut v = json!({
         "resourceType": "Organization",
         "id": c.id,
@@ -97,7 +97,7 @@ pub fn organization(e: &CentreEntry) -> Value {
 }
 
 pub fn location(e: &CentreEntry) -> Value {
-    let c = &e.centre;
+    let c = &e.centre();
     let mut v = json!({
         "resourceType": "Location",
         "id": c.id,
@@ -121,7 +121,7 @@ pub fn location(e: &CentreEntry) -> Value {
 }
 
 pub fn healthcare_service(e: &CentreEntry) -> Value {
-    let c = &e.centre;
+    let c = &e.centre();
     let mut v = json!({
         "resourceType": "HealthcareService",
         "id": c.id,
@@ -158,7 +158,7 @@ pub fn healthcare_service(e: &CentreEntry) -> Value {
 }
 
 pub fn practitioner(e: &ClinicianEntry) -> Value {
-    let c = &e.clinician;
+    let c = &e.clinician();
     let mut v = json!({
         "resourceType": "Practitioner",
         "id": c.id,
@@ -175,7 +175,7 @@ pub fn practitioner(e: &ClinicianEntry) -> Value {
 
 /// One PractitionerRole per published affiliation.
 pub fn practitioner_roles(e: &ClinicianEntry) -> Vec<Value> {
-    let c = &e.clinician;
+    let c = &e.clinician();
     c.affiliations
         .iter()
         .map(|a| {

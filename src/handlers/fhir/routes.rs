@@ -170,10 +170,10 @@ pub async fn read(
             .iter()
             .map(|d| &d.item)
             .find(|c| {
-                c.clinician
-                    .affiliations
+                let c = &c.summary;
+                c.affiliations
                     .iter()
-                    .any(|a| resources::role_id(&c.clinician.id, &a.centre_id) == id)
+                    .any(|a| resources::role_id(&c.id, &a.centre_id) == id)
             })
             .and_then(|c| {
                 resources::practitioner_roles(c)
@@ -383,7 +383,7 @@ fn run_search<'s>(
                 });
                 Found {
                     kind,
-                    id: e.centre.id.clone(),
+                    id: e.summary.id.to_string(),
                     json: json.into(),
                 }
             })
@@ -402,7 +402,7 @@ fn run_search<'s>(
                     .get(0, || resources::practitioner(e).to_string());
                 Found {
                     kind: "Practitioner",
-                    id: e.clinician.id.clone(),
+                    id: e.summary.id.to_string(),
                     json: json.into(),
                 }
             })

@@ -260,7 +260,7 @@ fn phone(owner: &str, owner_id: &str, number: &str, description: &str) -> Value 
 
 /// Clinicians (with their affiliation's sources) and the referral route.
 fn contacts(snapshot: &Snapshot, e: &CentreEntry, service_id: &str) -> Vec<Value> {
-    let c = &e.centre;
+    let c = &e.centre();
     let mut out = Vec::new();
     let r = &c.referral;
     if r.email.is_some() || r.phone.is_some() {
@@ -291,11 +291,11 @@ fn contacts(snapshot: &Snapshot, e: &CentreEntry, service_id: &str) -> Vec<Value
             .clinician(&cl.id)
             .and_then(|entry| {
                 entry
-                    .clinician
+                    .clinician()
                     .affiliations
-                    .iter()
+                    .into_iter()
                     .find(|a| a.centre_id == c.id && a.role == cl.role)
-                    .map(|a| a.sources.clone())
+                    .map(|a| a.sources)
             })
             .unwrap_or_default();
         attributes.extend(
@@ -351,7 +351,7 @@ pub fn sal_core(c: &Centre) -> Object {
 }
 
 pub fn service_full(snapshot: &Snapshot, e: &CentreEntry) -> Value {
-    let c = &e.centre;
+    let c = &e.centre();
     let ids = ids(&c.id);
     let mut o = service_core(c);
     o.insert("organization".into(), organization_core(c).into());
@@ -387,7 +387,7 @@ pub fn service_full(snapshot: &Snapshot, e: &CentreEntry) -> Value {
 }
 
 pub fn organization_full(snapshot: &Snapshot, e: &CentreEntry, full_service: bool) -> Value {
-    let c = &e.centre;
+    let c = &e.centre();
     let ids = ids(&c.id);
     let mut o = organization_core(c);
     o.insert("locations".into(), vec![location_full(c)].into());
@@ -409,7 +409,7 @@ pub fn organization_full(snapshot: &Snapshot, e: &CentreEntry, full_service: boo
 }
 
 pub fn sal_full(snapshot: &Snapshot, e: &CentreEntry) -> Value {
-    let c = &e.centre;
+    let c = &e.centre();
     let ids = ids(&c.id);
     let mut o = sal_core(c);
     o.insert("location".into(), location_full(c).into());

@@ -264,12 +264,12 @@ impl Selection {
             .filter(|e| {
                 self.organization
                     .as_deref()
-                    .is_none_or(|o| map::ids(&e.centre.id).organization == o)
+                    .is_none_or(|o| map::ids(&e.summary.id).organization == o)
             })
             .filter(|e| {
                 self.term
                     .as_deref()
-                    .is_none_or(|t| map::carries(&e.centre, t))
+                    .is_none_or(|t| map::carries(&e.centre(), t))
             })
             .collect()
     }
@@ -329,8 +329,8 @@ fn id_map(snapshot: &Arc<Snapshot>) -> Arc<IdMap> {
         .centres
         .iter()
         .flat_map(|doc| {
-            let centre = &doc.item.centre.id;
-            KINDS.map(|kind| (terms::id(kind, centre), centre.clone()))
+            let centre = &doc.item.summary.id;
+            KINDS.map(|kind| (terms::id(kind, centre), centre.to_string()))
         })
         .collect();
     let map = Arc::new(map);
@@ -347,7 +347,7 @@ fn find<'a>(
     id_map(snapshot)
         .get(id)
         .and_then(|centre| snapshot.centre(centre))
-        .filter(|e| terms::id(kind, &e.centre.id) == id)
+        .filter(|e| terms::id(kind, &e.summary.id) == id)
         .ok_or_else(|| ApiError::not_found(kind, id))
 }
 
@@ -417,7 +417,7 @@ pub async fn list_organizations(
         if full {
             map::organization_full(&snapshot, e, full_service)
         } else {
-            Value::Object(map::organization_core(&e.centre))
+            Value::Object(map::organization_core(&e.centre()))
         }
     })
 }
@@ -490,7 +490,7 @@ pub async fn list_services(
         if full {
             map::service_full(&snapshot, e)
         } else {
-            map::service_list_item(&e.centre)
+            map::service_list_item(&e.centre())
         }
     })
 }
@@ -559,7 +559,7 @@ pub async fn list_service_at_locations(
         if full {
             map::sal_full(&snapshot, e)
         } else {
-            map::sal_list_item(&e.centre)
+            map::sal_list_item(&e.centre())
         }
     })
 }

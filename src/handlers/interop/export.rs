@@ -22,21 +22,6 @@ use crate::state::AppState;
 /// Listings per streamed chunk.
 const CHUNK: usize = 256;
 
-#[derive(Serialize)]
-struct CentreLine<'a> {
-    #[serde(flatten)]
-    centre: &'a crate::directory::model::Centre,
-    clinicians: &'a [crate::readmodel::views::CentreClinician],
-    facts: &'a [crate::directory::model::Fact],
-}
-
-#[derive(Serialize)]
-struct ClinicianLine<'a> {
-    #[serde(flatten)]
-    clinician: &'a crate::readmodel::views::ClinicianView,
-    facts: &'a [crate::directory::model::Fact],
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Centres,
@@ -98,7 +83,7 @@ fn sources(list: &[crate::directory::model::Source]) -> String {
 }
 
 fn centre_row(e: &CentreEntry) -> Vec<String> {
-    let c = &e.centre;
+    let c = &e.centre();
     let a = &c.address;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     vec![
@@ -144,7 +129,7 @@ fn centre_row(e: &CentreEntry) -> Vec<String> {
 }
 
 fn clinician_row(e: &ClinicianEntry) -> Vec<String> {
-    let c = &e.clinician;
+    let c = &e.clinician();
     vec![
         c.id.clone(),
         c.name.clone(),
@@ -233,14 +218,7 @@ fn chunk(
                 let e = &d.item;
                 match format {
                     Format::Ndjson => {
-                        out.extend(
-                            json(&CentreLine {
-                                centre: &e.centre,
-                                clinicians: &e.clinicians,
-                                facts: &e.facts,
-                            })
-                            .into_bytes(),
-                        );
+                        out.extend(e.detail_json().into_bytes());
                         out.push(b'\n');
                     }
                     Format::Csv => out.extend(csv_line(&centre_row(e))),
@@ -253,13 +231,7 @@ fn chunk(
                 let e = &d.item;
                 match format {
                     Format::Ndjson => {
-                        out.extend(
-                            json(&ClinicianLine {
-                                clinician: &e.clinician,
-                                facts: &e.facts,
-                            })
-                            .into_bytes(),
-                        );
+                        out.extend(e.detail_json().into_bytes());
                         out.push(b'\n');
                     }
                     Format::Csv => out.extend(csv_line(&clinician_row(e))),
