@@ -172,8 +172,6 @@ impl Application {
         .listen(listener)?
         .run();
         tokio::spawn(directory.refresh_forever(db, settings.refresh_interval));
-        // Parse the PDF fonts now rather than on a patient's first request.
-        tokio::task::spawn_blocking(crate::documents::render::warm_up);
         Ok(Self { port, server })
     }
 

@@ -15,6 +15,7 @@ use crate::http::problems;
 use crate::http::{pagination, params};
 use crate::readmodel::entries::{CentreEntry, ClinicianEntry};
 use crate::readmodel::index::Facet;
+use crate::readmodel::json::SharedJson;
 use crate::readmodel::search::{Hit, Near, Query};
 use crate::readmodel::snapshot::Snapshot;
 use crate::readmodel::views::*;
@@ -250,7 +251,7 @@ fn page_response<T>(
     hits: &[Hit<'_, T>],
     limit: usize,
     assessment: Option<(&str, usize)>,
-    parts: impl Fn(&T) -> (&str, &[Outcome]),
+    parts: impl Fn(&T) -> (&SharedJson, &[Outcome]),
 ) -> HttpResponse {
     let more = hits.len() > limit;
     let shown = &hits[..hits.len().min(limit)];
@@ -261,7 +262,7 @@ fn page_response<T>(
             body.push(',');
         }
         let (item_json, outcomes) = parts(hit.item);
-        body.push_str(item_json);
+        item_json.write_to(&mut body);
         if let Some(d) = hit.distance_km {
             body.push_str(&format!(",\"distance_km\":{d:.2}"));
         }

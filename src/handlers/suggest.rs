@@ -224,13 +224,14 @@ fn candidates(
     }
     for hit in s.clinicians.search(&q) {
         let c = &hit.item.summary;
+        let (id, name) = hit.item.id_and_name();
         let first = c.affiliations.first();
         out.push((
             rank(SuggestionKind::Clinician, &hit.key.name, typed),
             Suggestion {
                 kind: SuggestionKind::Clinician,
-                label: c.name.to_string(),
-                id: Some(c.id.to_string()),
+                label: name,
+                id: Some(id),
                 country: first.map(|a| a.country.to_string()),
                 region: first.and_then(|a| a.subdivision.as_deref().map(Into::into)),
                 centres: None,

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use chrono::NaiveDate;
 
 use crate::criteria::evaluate::{outcome_only, Outcome};
@@ -11,6 +13,7 @@ use crate::criteria::profile::Profile;
 use crate::directory::model::*;
 use crate::directory::text::{fold, tokens};
 use crate::readmodel::index::{Facet, SortKey, Terms};
+use crate::readmodel::json::{share_members, SharedJson};
 use crate::readmodel::views::*;
 
 pub struct CentreEntry {
@@ -21,12 +24,12 @@ pub struct CentreEntry {
     /// only full copy the read model keeps: the parsed model is made from
     /// it when a handler needs it ([`CentreEntry::centre`]), which halves
     /// the memory a directory takes.
-    item_json: Box<str>,
+    item_json: SharedJson,
     /// Its published clinicians, in their public order.
     pub clinicians: Box<[CentreClinician]>,
     pub facts: Box<[Fact]>,
     /// One per centre profile, in the order of [`Profiles::for_kind`].
-    pub outcomes: Box<[Outcome]>,
+    pub outcomes: Arc<[Outcome]>,
     /// Other serialisations of the listing (FHIR resources), made on first
     /// use and kept with the entry, so they are made once per change.
     pub renderings: Renderings,
@@ -36,12 +39,14 @@ pub struct CentreEntry {
 /// count or a join: small, and without the sources and free text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CentreSummary {
-    pub id: Box<str>,
+    pub id: Arc<str>,
     pub name: Box<str>,
     pub institution: Option<Box<str>>,
     pub city: Option<Box<str>>,
-    pub subdivision: Option<Box<str>>,
-    pub country: Box<str>,
+    /// Country and subdivision codes are few and repeated: one copy each
+    /// (see [`code`]).
+    pub subdivision: Option<Arc<str>>,
+    pub country: Arc<str>,
     pub coordinates: Option<(f64, f64)>,
     pub precision: Option<CoordinatePrecision>,
     pub programmes: Box<[Programme]>,
@@ -56,8 +61,8 @@ impl CentreSummary {
             name: c.name.as_str().into(),
             institution: c.institution.as_deref().map(Into::into),
             city: c.address.city.as_deref().map(Into::into),
-            subdivision: c.address.subdivision.as_deref().map(Into::into),
-            country: c.address.country.as_str().into(),
+            subdivision: c.address.subdivision.as_deref().map(code),
+            country: code(&c.address.country),
             coordinates: c.coordinates.as_ref().map(|p| (p.lat, p.lon)),
             precision: c.coordinates.as_ref().map(|p| p.precision),
             programmes: c.programmes.clone().into(),
@@ -67,45 +72,62 @@ impl CentreSummary {
     }
 }
 
+/// The one shared copy of a country or subdivision code. The codes are
+/// ISO 3166 ones (checked when stored), so the table stays small.
+pub fn code(value: &str) -> Arc<str> {
+    static CODES: OnceLock<Mutex<std::collections::HashSet<Arc<str>>>> = OnceLock::new();
+    let mut codes = CODES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = codes.get(value) {
+        return known.clone();
+    }
+    let new: Arc<str> = value.into();
+    codes.insert(new.clone());
+    new
+}
+
 /// The parts of a clinician that are read for every listing in a list or
 /// a join (see [`CentreSummary`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClinicianSummary {
-    pub id: Box<str>,
-    pub name: Box<str>,
     pub discipline: Discipline,
     pub verification: VerificationStatus,
     /// Its affiliations with published centres, as shown.
     pub affiliations: Box<[Joined]>,
 }
 
-/// One affiliation of a clinician with a published centre.
+/// One affiliation of a clinician with a published centre. Its strings
+/// are the centre summary's own (shared, not copied).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Joined {
-    pub centre_id: Box<str>,
-    pub country: Box<str>,
-    pub subdivision: Option<Box<str>>,
+    pub centre_id: Arc<str>,
+    pub country: Arc<str>,
+    pub subdivision: Option<Arc<str>>,
     pub role: AffiliationRole,
 }
 
-/// Up to three serialisations of one listing, each made once.
+/// Up to three serialisations of one listing, each made once. Most
+/// listings are never asked for one, so the slots are allocated with the
+/// first (a pointer per listing until then).
 #[derive(Default)]
-pub struct Renderings([std::sync::OnceLock<Box<str>>; 3]);
+pub struct Renderings(std::sync::OnceLock<Box<[std::sync::OnceLock<Box<str>>; 3]>>);
 
 impl Renderings {
     /// Rendering `slot` (0..3), made by `make` the first time.
     pub fn get(&self, slot: usize, make: impl FnOnce() -> String) -> &str {
-        self.0[slot].get_or_init(|| make().into_boxed_str())
+        self.0.get_or_init(Default::default)[slot].get_or_init(|| make().into_boxed_str())
     }
 }
 
 pub struct ClinicianEntry {
     pub summary: ClinicianSummary,
     /// The whole listing (see [`CentreEntry`]'s `item_json`).
-    item_json: Box<str>,
+    item_json: SharedJson,
     pub facts: Box<[Fact]>,
     /// One per clinician profile, in the order of [`Profiles::for_kind`].
-    pub outcomes: Box<[Outcome]>,
+    pub outcomes: Arc<[Outcome]>,
     /// Coordinates of its published centres, for `near`.
     points: Box<[(f64, f64)]>,
     pub renderings: Renderings,
@@ -133,10 +155,23 @@ impl Profiles {
         self.for_kind(kind).position(|p| p.id == id)
     }
 
-    fn outcomes(&self, kind: SubjectKind, facts: &[Fact], today: NaiveDate) -> Box<[Outcome]> {
-        self.for_kind(kind)
+    fn outcomes(&self, kind: SubjectKind, facts: &[Fact], today: NaiveDate) -> Arc<[Outcome]> {
+        let outcomes: Vec<Outcome> = self
+            .for_kind(kind)
             .map(|p| outcome_only(p, facts, today))
-            .collect()
+            .collect();
+        // Listings share a few combinations of outcomes: one copy each.
+        static SEEN: OnceLock<Mutex<std::collections::HashSet<Arc<[Outcome]>>>> = OnceLock::new();
+        let mut seen = SEEN
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = seen.get(outcomes.as_slice()) {
+            return known.clone();
+        }
+        let new: Arc<[Outcome]> = outcomes.into();
+        seen.insert(new.clone());
+        new
     }
 
     /// The index terms of a listing's outcomes: `Meets` for each profile
@@ -186,7 +221,7 @@ impl CentreEntry {
     ) -> Self {
         sort_facts(&mut facts);
         CentreEntry {
-            item_json: open_object(&centre),
+            item_json: share_members(&open_object(&centre), CENTRE_SHARED, &[]),
             outcomes: profiles.outcomes(SubjectKind::Centre, &facts, today),
             summary: CentreSummary::of(&centre),
             clinicians: clinicians.into(),
@@ -222,7 +257,7 @@ impl CentreEntry {
     }
 
     /// The list item's JSON without its closing brace.
-    pub fn item_json(&self) -> &str {
+    pub fn item_json(&self) -> &SharedJson {
         &self.item_json
     }
 
@@ -314,8 +349,6 @@ impl ClinicianEntry {
             });
         }
         let summary = ClinicianSummary {
-            id: c.id.as_str().into(),
-            name: c.name.as_str().into(),
             discipline: c.discipline,
             verification: c.verification.status,
             affiliations: joined.into(),
@@ -334,7 +367,7 @@ impl ClinicianEntry {
             affiliations,
         };
         ClinicianEntry {
-            item_json: open_object(&view),
+            item_json: share_members(&open_object(&view), CLINICIAN_SHARED, &["affiliations"]),
             outcomes: profiles.outcomes(SubjectKind::Clinician, &facts, today),
             summary,
             facts: facts.into(),
@@ -355,7 +388,7 @@ impl ClinicianEntry {
     }
 
     /// The list item's JSON without its closing brace.
-    pub fn item_json(&self) -> &str {
+    pub fn item_json(&self) -> &SharedJson {
         &self.item_json
     }
 
@@ -364,17 +397,33 @@ impl ClinicianEntry {
         with_members(&self.item_json, &[("facts", to_json(&self.facts))])
     }
 
+    /// Its id and name, read from the start of its JSON (the one copy
+    /// kept: at 50,000 clinicians a second copy is 5 MiB).
+    pub fn id_and_name(&self) -> (String, String) {
+        let [id, name] = self
+            .item_json
+            .leading_strings(["id", "name"])
+            .expect("a clinician's JSON starts with its id and name");
+        (id, name)
+    }
+
+    pub fn id(&self) -> String {
+        self.id_and_name().0
+    }
+
     /// The whole clinician as shown, parsed from the one copy kept.
     pub fn clinician(&self) -> ClinicianView {
         closed_object(&self.item_json)
     }
 
     pub fn key(&self) -> SortKey {
-        sort_key(&self.summary.name, &self.summary.id)
+        let (id, name) = self.id_and_name();
+        sort_key(&name, &id)
     }
 
     pub fn terms(&self, profiles: &Profiles) -> Terms {
         let c = &self.summary;
+        let (_, name) = self.id_and_name();
         let mut facets = vec![(Facet::Discipline, c.discipline.code().to_owned())];
         for a in &c.affiliations {
             facets.push((Facet::Centre, a.centre_id.to_string()));
@@ -387,7 +436,7 @@ impl ClinicianEntry {
         facets.extend(profiles.outcome_terms(SubjectKind::Clinician, &self.outcomes));
         Terms {
             facets,
-            text: tokens(&c.name).collect(),
+            text: tokens(&name).collect(),
             points: self.points.to_vec(),
         }
     }
@@ -413,19 +462,36 @@ pub fn sort_clinicians(list: &mut [CentreClinician]) {
     list.sort_by_cached_key(|c| (fold(&c.name), c.id.clone()));
 }
 
-/// A JSON object without its closing brace, in an allocation of its size.
-fn open_object<T: serde::Serialize>(value: &T) -> Box<str> {
+/// A centre's members that many centres have word for word.
+const CENTRE_SHARED: &[&[&str]] = &[&["languages", "status", "verification", "sources", "notes"]];
+
+/// A clinician's members that many clinicians have word for word (its
+/// affiliations are shared one by one: a centre's clinicians show the
+/// same centre).
+const CLINICIAN_SHARED: &[&[&str]] = &[&[
+    "discipline",
+    "subtypes",
+    "languages",
+    "takes_phone_consultations",
+    "status",
+    "verification",
+    "sources",
+    "notes",
+]];
+
+/// A JSON object without its closing brace.
+fn open_object<T: serde::Serialize>(value: &T) -> String {
     let mut json = serde_json::to_string(value).expect("listing serialises");
     debug_assert!(json.ends_with('}'));
     json.pop();
-    json.into_boxed_str()
+    json
 }
 
 /// An object [`open_object`] wrote, with `members` added and closed.
-fn with_members(open: &str, members: &[(&str, String)]) -> String {
+fn with_members(open: &SharedJson, members: &[(&str, String)]) -> String {
     let extra: usize = members.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
     let mut json = String::with_capacity(open.len() + extra + 1);
-    json.push_str(open);
+    open.write_to(&mut json);
     for (name, value) in members {
         json.push_str(",\"");
         json.push_str(name);
@@ -442,10 +508,8 @@ fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
 
 /// The value [`open_object`] wrote. The read model serialised it itself,
 /// so it parses (`tests` below check the round trip).
-fn closed_object<T: serde::de::DeserializeOwned>(open: &str) -> T {
-    let mut json = String::with_capacity(open.len() + 1);
-    json.push_str(open);
-    json.push('}');
+fn closed_object<T: serde::de::DeserializeOwned>(open: &SharedJson) -> T {
+    let json = with_members(open, &[]);
     serde_json::from_str(&json).expect("a listing the read model serialised parses")
 }
 
@@ -572,6 +636,10 @@ mod tests {
         for c in &doc.centres {
             let entry = CentreEntry::new(c.clone(), vec![], vec![], &profiles, today);
             assert_eq!(&entry.centre(), c);
+            assert_eq!(
+                format!("{}}}", entry.item_json()),
+                serde_json::to_string(c).unwrap()
+            );
             assert_eq!(entry.summary, CentreSummary::of(c));
             let detail: serde_json::Value = serde_json::from_str(&entry.detail_json()).unwrap();
             assert_eq!(detail["id"], c.id.as_str());
@@ -583,6 +651,7 @@ mod tests {
             let entry = ClinicianEntry::new(c.clone(), find, vec![], &profiles, today);
             let view = entry.clinician();
             assert_eq!(view.id, c.id);
+            assert_eq!(entry.id_and_name(), (c.id.clone(), c.name.clone()));
             assert_eq!(view.sources, c.sources);
             assert_eq!(view.verification, c.verification);
             assert_eq!(view.affiliations.len(), entry.summary.affiliations.len());

@@ -70,6 +70,38 @@ pub struct Terms {
 
 pub(super) type Postings = Arc<Vec<Label>>;
 
+/// A listing's id, as the key of the id map: the sort key's own string,
+/// shared rather than copied.
+#[derive(Clone)]
+struct IdKey(Arc<SortKey>);
+
+impl std::borrow::Borrow<str> for IdKey {
+    fn borrow(&self) -> &str {
+        &self.0.id
+    }
+}
+
+impl PartialEq for IdKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl Eq for IdKey {}
+
+impl PartialOrd for IdKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By id alone, as `str` orders (so lookups by `&str` find it).
+impl Ord for IdKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.id.cmp(&other.0.id)
+    }
+}
+
 /// One indexed listing.
 pub struct Doc<T> {
     pub item: Arc<T>,
@@ -90,7 +122,9 @@ impl<T> Clone for Doc<T> {
 pub struct Index<T> {
     pub(super) docs: OrdMap<Label, Doc<T>>,
     pub(super) order: OrdMap<Arc<SortKey>, Label>,
-    ids: HashMap<Arc<str>, Label>,
+    /// By id: an ordered map, because its nodes are dense (a hash trie's
+    /// are mostly empty at this size, three times the memory).
+    ids: OrdMap<IdKey, Label>,
     pub(super) facets: [HashMap<Arc<str>, Postings>; FACETS],
     pub(super) words: OrdMap<Arc<str>, Postings>,
     pub(super) grid: HashMap<Cell, Postings>,
@@ -114,7 +148,7 @@ impl<T> Default for Index<T> {
         Index {
             docs: OrdMap::new(),
             order: OrdMap::new(),
-            ids: HashMap::new(),
+            ids: OrdMap::new(),
             facets: Default::default(),
             words: OrdMap::new(),
             grid: HashMap::new(),
@@ -134,6 +168,17 @@ impl<T> Index<T> {
             let terms = terms_of(&item);
             index.place(label, item, key, terms);
         }
+        // Lists grew by doubling; at rest they hold what they list.
+        let fit = |list: &mut Postings| Arc::make_mut(list).shrink_to_fit();
+        index
+            .facets
+            .iter_mut()
+            .for_each(|f| f.iter_mut().for_each(|(_, l)| fit(l)));
+        let words: Vec<Arc<str>> = index.words.keys().cloned().collect();
+        for word in words {
+            index.words.get_mut(&word).map(fit);
+        }
+        index.grid.iter_mut().for_each(|(_, l)| fit(l));
         index
     }
 
@@ -219,7 +264,7 @@ impl<T> Index<T> {
 
     fn place(&mut self, label: Label, item: Arc<T>, key: SortKey, terms: Terms) {
         let key = Arc::new(key);
-        let id: Arc<str> = Arc::from(key.id.as_str());
+        let id = IdKey(key.clone());
         for (facet, value) in terms.facets {
             post(&mut self.facets[facet as usize], value, label);
         }

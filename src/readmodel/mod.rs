@@ -5,6 +5,7 @@
 pub mod delta;
 pub mod entries;
 pub mod index;
+pub mod json;
 pub mod memo;
 pub mod position;
 pub mod refresh;

@@ -23,8 +23,3 @@ pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>, RenderError> {
         Format::Pdf => pdf::render(doc),
     }
 }
-
-/// Compiles the PDF template once, so the first patient does not wait.
-pub fn warm_up() {
-    pdf::warm_up();
-}

@@ -170,10 +170,11 @@ pub async fn read(
             .iter()
             .map(|d| &d.item)
             .find(|c| {
-                let c = &c.summary;
-                c.affiliations
+                let clinician = c.id();
+                c.summary
+                    .affiliations
                     .iter()
-                    .any(|a| resources::role_id(&c.id, &a.centre_id) == id)
+                    .any(|a| resources::role_id(&clinician, &a.centre_id) == id)
             })
             .and_then(|c| {
                 resources::practitioner_roles(c)
@@ -402,7 +403,7 @@ fn run_search<'s>(
                     .get(0, || resources::practitioner(e).to_string());
                 Found {
                     kind: "Practitioner",
-                    id: e.summary.id.to_string(),
+                    id: e.id(),
                     json: json.into(),
                 }
             })
