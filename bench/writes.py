@@ -9,7 +9,9 @@
    the approve request is timed (p50, p99, max). After each, the peer node
    is polled until it shows the change: convergence time (p50, p99, max).
 2. Bulk: BULK proposals (updates to distinct centres) approved with one
-   `POST /v1/curation/proposals/approve` (mode each); the request is timed.
+   `POST /v1/curation/proposals/approve`, once in mode `each` (a
+   transaction per proposal) and once in mode `all` (one transaction for
+   all), each on its own BULK centres; the requests are timed.
 3. --writer-only SECONDS: one propose+approve per second for SECONDS
    (reads are measured meanwhile by wrk, from the shell script).
 
@@ -92,14 +94,14 @@ def singles(args, a, b):
     return approve_times, converge_times
 
 
-def bulk(args, a):
+def bulk(args, a, mode, offset):
     picks = []
-    for n, centre in enumerate(centres(a, args.bulk, args.approvals)):
-        pid, etag = propose_note(a, args.curator, centre, f"Benchmark bulk {n} (synthetic)")
+    for n, centre in enumerate(centres(a, args.bulk, offset)):
+        pid, etag = propose_note(a, args.curator, centre, f"Benchmark bulk {mode} {n} (synthetic)")
         picks.append({"id": pid, "etag": etag})
     start = time.monotonic()
     status, _, payload = a.request("POST", "/v1/curation/proposals/approve",
-                                   {"mode": "each", "proposals": picks}, args.reviewer)
+                                   {"mode": mode, "proposals": picks}, args.reviewer)
     took = time.monotonic() - start
     assert status == 200, payload[:500]
     out = json.loads(payload)
@@ -112,7 +114,7 @@ def writer(args, a):
     n = 0
     while time.monotonic() < end:
         tick = time.monotonic()
-        centre = f"synthetic-centre-{(args.approvals + args.bulk + n) % 10000:06d}"
+        centre = f"synthetic-centre-{(args.approvals + 2 * args.bulk + n) % 10000:06d}"
         pid, etag = propose_note(a, args.curator, centre, f"Benchmark writer {n} {time.time()} (synthetic)")
         status, _, payload = a.request("POST", f"/v1/curation/proposals/{pid}/approve", token=args.reviewer, etag=etag)
         assert status == 200, payload
@@ -142,8 +144,9 @@ def main():
     print(f"second node shows the change after: p50 {ms(pct(converge_times, 50))}, "
           f"p99 {ms(pct(converge_times, 99))}, max {ms(max(converge_times))}")
     if args.bulk:
-        took = bulk(args, a)
-        print(f"bulk approval of {args.bulk} proposals in one request: {took:.2f} s")
+        for i, mode in enumerate(["each", "all"]):
+            took = bulk(args, a, mode, args.approvals + i * args.bulk)
+            print(f"bulk approval of {args.bulk} proposals in one request, mode {mode}: {took:.2f} s")
 
 
 if __name__ == "__main__":

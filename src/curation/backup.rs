@@ -253,5 +253,7 @@ pub fn import(conn: &mut DbConnection, b: &Backup) -> Result<(), BackupError> {
             ))?;
         }
         Ok(())
-    })
+    })?;
+    crate::store::analyze_after_bulk_load(conn)?;
+    Ok(())
 }

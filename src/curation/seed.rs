@@ -26,7 +26,7 @@ use crate::store::{
 /// reason in the report.
 pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, StoreError> {
     let now = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    conn.transaction(|conn| {
+    let report = conn.transaction(|conn| -> Result<SeedReport, StoreError> {
         lock_writes(conn)?;
         let mut report = SeedReport::default();
         let none = HashSet::new();
@@ -157,7 +157,11 @@ pub fn load(conn: &mut DbConnection, doc: &SeedDocument) -> Result<SeedReport, S
             record_changes(conn, &created, touched, &now, data_version)?;
         }
         Ok(report)
-    })
+    })?;
+    if report.added() > 0 {
+        crate::store::analyze_after_bulk_load(conn)?;
+    }
+    Ok(report)
 }
 
 /// The other kind an id is stored as, if any (ids are unique across kinds).

@@ -53,6 +53,7 @@ assets! {
     "page-letter.js" => JS,
     "letter-form.js" => JS,
     "fields-i18n.js" => JS,
+    "codes-i18n.js" => JS,
     "map.js" => JS,
 }
 

@@ -240,6 +240,9 @@ def main():
         screen(page, "letter-de")
         page.goto(f"{BASE}/#/centre/fake-koln")
         expect(page.locator("main h1")).to_have_text("Fictional Sarkomzentrum Köln")
+        # Programme and service codes in German words, not English ones.
+        expect(page.locator("main li", has_text="Knochensarkome")).to_have_count(1)
+        expect(page.locator("main li", has_text="Sarkom-Tumorkonferenz")).to_have_count(1)
         screen(page, "centre-de")
 
         # With a tile server: the same search on a map, numbered as the list.

@@ -6,16 +6,11 @@
 import { get } from './api.js';
 import { h, sourceText } from './dom.js';
 import { t, date, countryName, languageName, lang } from './i18n.js';
+import { codeName } from './codes-i18n.js';
 
 /** The criteria and curators' notes are written in English: marked so, so
  * a screen reader reading the page in another language switches voice. */
 const EN_TEXT = () => (lang() === 'en' ? {} : { lang: 'en' });
-
-/** "soft_tissue" -> "Soft tissue" (codes have no translation yet). */
-function pretty(code) {
-  const s = String(code).replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 function facts(pairs) {
   const shown = pairs.filter(([, v]) => v !== null && v !== undefined && v !== '');
@@ -111,15 +106,15 @@ export async function render({ main, match }) {
       contact || h('p', {}, t('noContact'))),
     h('section', { 'aria-labelledby': 'prog-h' },
       h('h2', { id: 'prog-h' }, t('programmes')),
-      c.programmes.length ? h('ul', {}, c.programmes.map((p) => h('li', {}, pretty(p)))) : h('p', {}, t('noProgrammes')),
+      c.programmes.length ? h('ul', {}, c.programmes.map((p) => h('li', {}, codeName(p)))) : h('p', {}, t('noProgrammes')),
       c.services.length ? [h('h3', {}, t('services')),
-        h('ul', {}, c.services.map((s) => h('li', {}, pretty(s.kind), s.detail ? ` (${s.detail})` : '')))] : null,
+        h('ul', {}, c.services.map((s) => h('li', {}, codeName(s.kind), s.detail ? ` (${s.detail})` : '')))] : null,
       c.languages.length ? [h('h3', {}, t('languagesSpoken')),
         h('p', {}, c.languages.map(languageName).join(', '))] : null),
     h('section', { 'aria-labelledby': 'verif-h' },
       h('h2', { id: 'verif-h' }, t('verification')),
       h('p', {}, verificationText(v)),
-      v.method ? h('p', {}, `${t('verificationMethod')}: ${pretty(v.method)}`) : null,
+      v.method ? h('p', {}, `${t('verificationMethod')}: ${codeName(v.method)}`) : null,
       c.notes ? [h('h3', {}, t('notes')), h('p', EN_TEXT(), c.notes)] : null),
     h('section', { 'aria-labelledby': 'sources-h' },
       h('h2', { id: 'sources-h' }, t('sources')),
@@ -129,7 +124,7 @@ export async function render({ main, match }) {
     h('section', { 'aria-labelledby': 'clin-h' },
       h('h2', { id: 'clin-h' }, t('clinicians')),
       c.clinicians.length
-        ? h('ul', { id: 'clinicians' }, c.clinicians.map((d) => h('li', {}, d.name, h('span', { class: 'muted' }, ` · ${pretty(d.discipline)}, ${pretty(d.role)}`))))
+        ? h('ul', { id: 'clinicians' }, c.clinicians.map((d) => h('li', {}, d.name, h('span', { class: 'muted' }, ` · ${codeName(d.discipline)}, ${codeName(d.role)}`))))
         : h('p', {}, t('noClinicians'))),
     assessments);
 }
