@@ -6,6 +6,7 @@
 #
 #   bash bench/run.sh              # 10,000 centres / 50,000 clinicians
 #   bash bench/run.sh 100000       # 100,000 centres / 500,000 clinicians too
+#   BACKENDS=sqlite SKIP_BUILD=1 bash bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,7 @@ for size in "${SIZES[@]}"; do
   clinicians=$((size * 5)); [ "$clinicians" -gt 100000 ] && clinicians=100000
   data=bench/data/directory-$size.json
   [ -f "$data" ] || python3 bench/generate.py --centres "$size" --clinicians "$clinicians" > "$data"
-  for backend in sqlite postgres; do
+  for backend in ${BACKENDS:-sqlite postgres}; do
     if [ "$backend" = sqlite ]; then
       url=bench/data/bench-$size.sqlite3
       rm -f "$url" "$url-wal" "$url-shm"
@@ -59,6 +60,7 @@ for size in "${SIZES[@]}"; do
     measure "$size" "$backend" "meets guide centre, US" "/v1/centres?meets=guide-sarcoma-centre&country=US&limit=20"
     measure "$size" "$backend" "facets, no filter" "/v1/centres/facets"
     measure "$size" "$backend" "facets, country=DE" "/v1/centres/facets?country=DE"
+    measure "$size" "$backend" "facets, country=US" "/v1/centres/facets?country=US"
     measure "$size" "$backend" "suggest q=riv" "/v1/suggest?q=riv"
     measure "$size" "$backend" "suggest q=synthetic north" "/v1/suggest?q=synthetic%20north"
     measure "$size" "$backend" "GeoJSON region page" "/v1/centres.geojson?country=US&region=US-TX&limit=20"

@@ -51,6 +51,7 @@ pub async fn prepare(db: &Database, seed_empty: bool) -> anyhow::Result<Snapshot
             }
         }
         crate::criteria::store::ensure_builtin(conn)?;
+        crate::store::optimize_at_start(conn)?;
         let backfilled = curation::audit::backfill(conn, &crate::store::now_text())?;
         if backfilled > 0 {
             log::info!(

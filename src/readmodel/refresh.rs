@@ -45,9 +45,11 @@ impl ReadModel {
         let _one = self.refreshing.lock().await;
         let base = self.snapshot_arc();
         let (version, position) = (base.version, base.latest_change);
+        let started = std::time::Instant::now();
         let update = db
             .run(move |conn| delta::load(conn, version, position))
             .await?;
+        let loaded = started.elapsed();
         let today = chrono::Utc::now().date_naive();
         let next = match update {
             Update::Unchanged if today == base.evaluated_on => return Ok(()),
@@ -65,8 +67,11 @@ impl ReadModel {
                     .await
                     .map_err(|e| StoreError::Blocking(e.to_string()))?;
                 log::debug!(
-                    "directory moved to data version {} ({centres} centres, {clinicians} clinicians changed)",
-                    next.version
+                    "directory moved to data version {} ({centres} centres, {clinicians} clinicians changed; \
+                     read in {} ms, applied in {} ms)",
+                    next.version,
+                    loaded.as_millis(),
+                    (started.elapsed() - loaded).as_millis()
                 );
                 next
             }
