@@ -96,28 +96,38 @@ pub fn record(
 pub fn backfill(conn: &mut DbConnection, at: &str) -> Result<usize, StoreError> {
     use crate::curation::entities;
     use crate::store::schema::{centres, clinicians, facts};
+    use diesel::dsl::{exists, not};
+    // NOT EXISTS rather than `<> ALL (subquery)`: PostgreSQL runs the
+    // latter row by row once the ids outgrow work_mem (minutes at 600,000
+    // listings), the former as one anti-join.
+    let mut missing: Vec<(EntityKind, String)> = Vec::new();
     let audited = |kind: EntityKind| {
         audit_log::table
             .filter(audit_log::entity_kind.eq(kind.code()))
             .select(audit_log::entity_id)
     };
-    let mut missing: Vec<(EntityKind, String)> = Vec::new();
     for id in centres::table
-        .filter(centres::id.ne_all(audited(EntityKind::Centre)))
+        .filter(not(exists(
+            audited(EntityKind::Centre).filter(audit_log::entity_id.eq(centres::id)),
+        )))
         .select(centres::id)
         .load::<String>(conn)?
     {
         missing.push((EntityKind::Centre, id));
     }
     for id in clinicians::table
-        .filter(clinicians::id.ne_all(audited(EntityKind::Clinician)))
+        .filter(not(exists(
+            audited(EntityKind::Clinician).filter(audit_log::entity_id.eq(clinicians::id)),
+        )))
         .select(clinicians::id)
         .load::<String>(conn)?
     {
         missing.push((EntityKind::Clinician, id));
     }
     for id in facts::table
-        .filter(facts::id.ne_all(audited(EntityKind::Fact)))
+        .filter(not(exists(
+            audited(EntityKind::Fact).filter(audit_log::entity_id.eq(facts::id)),
+        )))
         .select(facts::id)
         .load::<String>(conn)?
     {
