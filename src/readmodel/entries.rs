@@ -407,10 +407,6 @@ impl ClinicianEntry {
         (id, name)
     }
 
-    pub fn id(&self) -> String {
-        self.id_and_name().0
-    }
-
     /// The whole clinician as shown, parsed from the one copy kept.
     pub fn clinician(&self) -> ClinicianView {
         closed_object(&self.item_json)

@@ -168,16 +168,16 @@ pub async fn read(
         "PractitionerRole" => s
             .clinicians
             .iter()
-            .map(|d| &d.item)
-            .find(|c| {
-                let clinician = c.id();
-                c.summary
+            // The index's sort key holds the id: no listing is parsed.
+            .find(|d| {
+                d.item
+                    .summary
                     .affiliations
                     .iter()
-                    .any(|a| resources::role_id(&clinician, &a.centre_id) == id)
+                    .any(|a| resources::role_id(&d.key.id, &a.centre_id) == id)
             })
-            .and_then(|c| {
-                resources::practitioner_roles(c)
+            .and_then(|d| {
+                resources::practitioner_roles(&d.item)
                     .into_iter()
                     .find(|r| r["id"] == id.as_str())
             }),
@@ -403,7 +403,7 @@ fn run_search<'s>(
                     .get(0, || resources::practitioner(e).to_string());
                 Found {
                     kind: "Practitioner",
-                    id: e.id(),
+                    id: h.key.id.clone(),
                     json: json.into(),
                 }
             })
