@@ -211,7 +211,7 @@ fn candidates(
     for hit in s.centres.search(&q) {
         let c = &hit.item.summary;
         out.push((
-            rank(SuggestionKind::Centre, &hit.key.name, typed),
+            rank(SuggestionKind::Centre, hit.key.name(), typed),
             Suggestion {
                 kind: SuggestionKind::Centre,
                 label: c.name.to_string(),
@@ -227,13 +227,13 @@ fn candidates(
         let (id, name) = hit.item.id_and_name();
         let first = c.affiliations.first();
         out.push((
-            rank(SuggestionKind::Clinician, &hit.key.name, typed),
+            rank(SuggestionKind::Clinician, hit.key.name(), typed),
             Suggestion {
                 kind: SuggestionKind::Clinician,
                 label: name,
                 id: Some(id),
-                country: first.map(|a| a.country.to_string()),
-                region: first.and_then(|a| a.subdivision.as_deref().map(Into::into)),
+                country: first.map(|a| a.centre.country.to_string()),
+                region: first.and_then(|a| a.centre.subdivision.as_deref().map(Into::into)),
                 centres: None,
             },
         ));

@@ -189,25 +189,26 @@ impl Snapshot {
         // Centres whose entry changes: those changed, and those listing a
         // changed clinician, before or after.
         let mut centre_ids: BTreeSet<&str> = d.centres.keys().map(String::as_str).collect();
-        let mut joins: HashMap<&str, Vec<&Clinician>> = HashMap::new();
         for (id, c) in &d.clinicians {
             if let Some(old) = self.clinicians.get(id) {
-                centre_ids.extend(old.summary.affiliations.iter().map(|a| &*a.centre_id));
+                centre_ids.extend(old.summary.affiliations.iter().map(|a| &*a.centre.id));
             }
             if let Some(c) = c {
-                for a in &c.affiliations {
-                    centre_ids.insert(&a.centre_id);
-                    joins.entry(&a.centre_id).or_default().push(c);
-                }
+                centre_ids.extend(c.affiliations.iter().map(|a| a.centre_id.as_str()));
             }
         }
         // Each centre as it is now: changed, or as this snapshot has it.
-        let changed: HashMap<&str, Option<CentreSummary>> = d
+        let changed: HashMap<&str, Option<Arc<CentreSummary>>> = d
             .centres
             .iter()
-            .map(|(id, c)| (id.as_str(), c.as_ref().map(CentreSummary::of)))
+            .map(|(id, c)| {
+                (
+                    id.as_str(),
+                    c.as_ref().map(|c| Arc::new(CentreSummary::of(c))),
+                )
+            })
             .collect();
-        let centre_now = |id: &str| -> Option<&CentreSummary> {
+        let centre_now = |id: &str| -> Option<&Arc<CentreSummary>> {
             match changed.get(id) {
                 Some(changed) => changed.as_ref(),
                 None => self.centres.get(id).map(|e| &e.summary),
@@ -226,23 +227,33 @@ impl Snapshot {
             new_clinicians.push((id, entry));
         }
 
+        // How the changed clinicians show in their centres' lists.
+        let mut joins: HashMap<&str, Vec<Listed>> = HashMap::new();
+        for (centre_id, shown) in new_clinicians
+            .iter()
+            .filter_map(|(_, e)| e.as_ref())
+            .flat_map(listed)
+        {
+            joins.entry(centre_id).or_default().push(shown);
+        }
+
         let mut new_centres = Vec::with_capacity(centre_ids.len());
         for id in centre_ids {
             let old = self.centres.get(id);
-            let mut list: Vec<_> = old
+            let mut list: Vec<Listed> = old
                 .iter()
                 .flat_map(|e| e.clinicians.iter())
-                .filter(|c| !d.clinicians.contains_key(&c.id))
+                .filter(|c| !d.clinicians.contains_key(&c.id()))
                 .cloned()
                 .collect();
-            for c in joins.get(id).into_iter().flatten() {
-                list.extend(at_centre(c, id));
-            }
+            list.extend(joins.remove(id).into_iter().flatten());
             sort_clinicians(&mut list);
             let entry = match (d.centres.get(id), old) {
                 (Some(Some(centre)), _) => {
                     let facts = take_facts(&mut facts_of, &mut next.dated, SubjectKind::Centre, id);
+                    let summary = changed[id].clone().expect("a published centre's summary");
                     Some(CentreEntry::new(
+                        summary,
                         centre.clone(),
                         list,
                         facts,

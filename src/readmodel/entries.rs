@@ -12,13 +12,14 @@ use crate::criteria::evaluate::{outcome_only, Outcome};
 use crate::criteria::profile::Profile;
 use crate::directory::model::*;
 use crate::directory::text::{fold, tokens};
-use crate::readmodel::index::{Facet, SortKey, Terms};
+use crate::readmodel::index::{Facet, Located, SortKey, Terms};
 use crate::readmodel::json::{share_members, SharedJson};
 use crate::readmodel::views::*;
 
 pub struct CentreEntry {
-    /// What the index, the lists and the joins read, kept parsed.
-    pub summary: CentreSummary,
+    /// What the index, the lists and the joins read, kept parsed; shared
+    /// with the affiliations of its clinicians ([`Joined`]).
+    pub summary: Arc<CentreSummary>,
     /// The whole listing as its list item's JSON without the closing brace
     /// (so a distance can be appended without serialising it again). The
     /// only full copy the read model keeps: the parsed model is made from
@@ -26,7 +27,7 @@ pub struct CentreEntry {
     /// the memory a directory takes.
     item_json: SharedJson,
     /// Its published clinicians, in their public order.
-    pub clinicians: Box<[CentreClinician]>,
+    pub clinicians: Box<[Listed]>,
     pub facts: Box<[Fact]>,
     /// One per centre profile, in the order of [`Profiles::for_kind`].
     pub outcomes: Arc<[Outcome]>,
@@ -98,13 +99,12 @@ pub struct ClinicianSummary {
     pub affiliations: Box<[Joined]>,
 }
 
-/// One affiliation of a clinician with a published centre. Its strings
-/// are the centre summary's own (shared, not copied).
+/// One affiliation of a clinician with a published centre: the centre's
+/// own summary (shared, not copied; a change to the centre reloads its
+/// clinicians) and the role.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Joined {
-    pub centre_id: Arc<str>,
-    pub country: Arc<str>,
-    pub subdivision: Option<Arc<str>>,
+    pub centre: Arc<CentreSummary>,
     pub role: AffiliationRole,
 }
 
@@ -123,13 +123,13 @@ impl Renderings {
 
 pub struct ClinicianEntry {
     pub summary: ClinicianSummary,
-    /// The whole listing (see [`CentreEntry`]'s `item_json`).
-    item_json: SharedJson,
+    /// The whole listing (see [`CentreEntry`]'s `item_json`), shared with
+    /// the lists of its centres ([`Listed`]) and with the entry a new day
+    /// re-evaluates.
+    item_json: Arc<SharedJson>,
     pub facts: Box<[Fact]>,
     /// One per clinician profile, in the order of [`Profiles::for_kind`].
     pub outcomes: Arc<[Outcome]>,
-    /// Coordinates of its published centres, for `near`.
-    points: Box<[(f64, f64)]>,
     pub renderings: Renderings,
 }
 
@@ -195,10 +195,7 @@ pub fn outcome_term(profile: &str, outcome: Outcome) -> String {
 
 /// The public order of a listing named `name`.
 pub fn sort_key(name: &str, id: &str) -> SortKey {
-    SortKey {
-        name: fold(name),
-        id: id.to_owned(),
-    }
+    SortKey::new(&fold(name), id)
 }
 
 /// Facts in the order the read API shows them: by metric, newest first.
@@ -212,18 +209,22 @@ pub fn sort_facts(facts: &mut [Fact]) {
 }
 
 impl CentreEntry {
+    /// `summary` is `CentreSummary::of(&centre)`, made by the caller so
+    /// that the clinicians it joins share it.
     pub fn new(
+        summary: Arc<CentreSummary>,
         centre: Centre,
-        clinicians: Vec<CentreClinician>,
+        clinicians: Vec<Listed>,
         mut facts: Vec<Fact>,
         profiles: &Profiles,
         today: NaiveDate,
     ) -> Self {
+        debug_assert_eq!(*summary, CentreSummary::of(&centre));
         sort_facts(&mut facts);
         CentreEntry {
             item_json: share_members(&open_object(&centre), CENTRE_SHARED, &[]),
             outcomes: profiles.outcomes(SubjectKind::Centre, &facts, today),
-            summary: CentreSummary::of(&centre),
+            summary,
             clinicians: clinicians.into(),
             facts: facts.into(),
             renderings: Renderings::default(),
@@ -231,13 +232,13 @@ impl CentreEntry {
     }
 
     /// Sets its clinicians (in their public order).
-    pub fn set_clinicians(&mut self, clinicians: Vec<CentreClinician>) {
+    pub fn set_clinicians(&mut self, clinicians: Vec<Listed>) {
         self.clinicians = clinicians.into();
         self.renderings = Renderings::default();
     }
 
     /// The same centre with another list of clinicians.
-    pub fn with_clinicians(&self, clinicians: Vec<CentreClinician>) -> Self {
+    pub fn with_clinicians(&self, clinicians: Vec<Listed>) -> Self {
         CentreEntry {
             summary: self.summary.clone(),
             item_json: self.item_json.clone(),
@@ -266,10 +267,15 @@ impl CentreEntry {
         with_members(
             &self.item_json,
             &[
-                ("clinicians", to_json(&self.clinicians)),
+                ("clinicians", to_json(&self.clinician_views())),
                 ("facts", to_json(&self.facts)),
             ],
         )
+    }
+
+    /// Its clinicians as the read API shows them.
+    pub fn clinician_views(&self) -> Vec<CentreClinician> {
+        self.clinicians.iter().map(Listed::view).collect()
     }
 
     /// The whole centre, parsed from the one copy kept.
@@ -308,8 +314,24 @@ impl CentreEntry {
         Terms {
             facets,
             text,
-            points: c.coordinates.into_iter().collect(),
+            points: self.points().collect(),
         }
+    }
+}
+
+impl Located for CentreEntry {
+    fn points(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.summary.coordinates.into_iter()
+    }
+}
+
+impl Located for ClinicianEntry {
+    /// Where its published centres are.
+    fn points(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.summary
+            .affiliations
+            .iter()
+            .filter_map(|a| a.centre.coordinates)
     }
 }
 
@@ -318,24 +340,20 @@ impl ClinicianEntry {
     /// are not shown).
     pub fn new<'c>(
         c: Clinician,
-        centre: impl Fn(&str) -> Option<&'c CentreSummary>,
+        centre: impl Fn(&str) -> Option<&'c Arc<CentreSummary>>,
         mut facts: Vec<Fact>,
         profiles: &Profiles,
         today: NaiveDate,
     ) -> Self {
         sort_facts(&mut facts);
-        let mut points = Vec::new();
         let mut affiliations = Vec::new();
         let mut joined = Vec::new();
         for a in c.affiliations {
             let Some(centre) = centre(&a.centre_id) else {
                 continue;
             };
-            points.extend(centre.coordinates);
             joined.push(Joined {
-                centre_id: centre.id.clone(),
-                country: centre.country.clone(),
-                subdivision: centre.subdivision.clone(),
+                centre: centre.clone(),
                 role: a.role,
             });
             affiliations.push(ClinicianAffiliation {
@@ -367,11 +385,14 @@ impl ClinicianEntry {
             affiliations,
         };
         ClinicianEntry {
-            item_json: share_members(&open_object(&view), CLINICIAN_SHARED, &["affiliations"]),
+            item_json: Arc::new(share_members(
+                &open_object(&view),
+                CLINICIAN_SHARED,
+                &["affiliations"],
+            )),
             outcomes: profiles.outcomes(SubjectKind::Clinician, &facts, today),
             summary,
             facts: facts.into(),
-            points: points.into(),
             renderings: Renderings::default(),
         }
     }
@@ -382,7 +403,6 @@ impl ClinicianEntry {
             item_json: self.item_json.clone(),
             facts: self.facts.clone(),
             outcomes: profiles.outcomes(SubjectKind::Clinician, &self.facts, today),
-            points: self.points.clone(),
             renderings: Renderings::default(),
         }
     }
@@ -400,11 +420,7 @@ impl ClinicianEntry {
     /// Its id and name, read from the start of its JSON (the one copy
     /// kept: at 50,000 clinicians a second copy is 5 MiB).
     pub fn id_and_name(&self) -> (String, String) {
-        let [id, name] = self
-            .item_json
-            .leading_strings(["id", "name"])
-            .expect("a clinician's JSON starts with its id and name");
-        (id, name)
+        id_and_name(&self.item_json)
     }
 
     /// The whole clinician as shown, parsed from the one copy kept.
@@ -422,9 +438,9 @@ impl ClinicianEntry {
         let (_, name) = self.id_and_name();
         let mut facets = vec![(Facet::Discipline, c.discipline.code().to_owned())];
         for a in &c.affiliations {
-            facets.push((Facet::Centre, a.centre_id.to_string()));
-            facets.push((Facet::Country, a.country.to_string()));
-            if let Some(sub) = &a.subdivision {
+            facets.push((Facet::Centre, a.centre.id.to_string()));
+            facets.push((Facet::Country, a.centre.country.to_string()));
+            if let Some(sub) = &a.centre.subdivision {
                 facets.push((Facet::Region, sub.to_string()));
             }
         }
@@ -433,29 +449,65 @@ impl ClinicianEntry {
         Terms {
             facets,
             text: tokens(&name).collect(),
-            points: self.points.to_vec(),
+            points: self.points().collect(),
         }
     }
 }
 
-/// How clinician `c` appears in the list of centre `centre_id`, once per
-/// affiliation with it.
-pub fn at_centre(c: &Clinician, centre_id: &str) -> Vec<CentreClinician> {
-    c.affiliations
-        .iter()
-        .filter(|a| a.centre_id == centre_id)
-        .map(|a| CentreClinician {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            discipline: c.discipline,
+/// A clinician's id and name, read from the start of its JSON.
+fn id_and_name(json: &SharedJson) -> (String, String) {
+    let [id, name] = json
+        .leading_strings(["id", "name"])
+        .expect("a clinician's JSON starts with its id and name");
+    (id, name)
+}
+
+/// A clinician in a centre's list: its listing (shared with its entry,
+/// not copied: a directory lists most clinicians once or twice) and its
+/// role there.
+#[derive(Clone)]
+pub struct Listed {
+    json: Arc<SharedJson>,
+    pub discipline: Discipline,
+    pub role: AffiliationRole,
+}
+
+impl Listed {
+    pub fn id(&self) -> String {
+        id_and_name(&self.json).0
+    }
+
+    pub fn view(&self) -> CentreClinician {
+        let (id, name) = id_and_name(&self.json);
+        CentreClinician {
+            id,
+            name,
+            discipline: self.discipline,
+            role: self.role,
+        }
+    }
+}
+
+/// The centres clinician `c` shows (published ones; one affiliation per
+/// centre, as the store keeps them), each with how it appears in that
+/// centre's list.
+pub fn listed(c: &ClinicianEntry) -> impl Iterator<Item = (&str, Listed)> + '_ {
+    c.summary.affiliations.iter().map(|a| {
+        let listed = Listed {
+            json: c.item_json.clone(),
+            discipline: c.summary.discipline,
             role: a.role,
-        })
-        .collect()
+        };
+        (&*a.centre.id, listed)
+    })
 }
 
 /// Sorts a centre's clinicians into their public order.
-pub fn sort_clinicians(list: &mut [CentreClinician]) {
-    list.sort_by_cached_key(|c| (fold(&c.name), c.id.clone()));
+pub fn sort_clinicians(list: &mut [Listed]) {
+    list.sort_by_cached_key(|c| {
+        let (id, name) = id_and_name(&c.json);
+        (fold(&name), id)
+    });
 }
 
 /// A centre's members that many centres have word for word.
@@ -627,16 +679,21 @@ mod tests {
         let doc = SeedDocument::parse(include_str!("../../tests/fixtures/directory.json")).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         let profiles = Profiles::default();
-        let summaries: Vec<CentreSummary> = doc.centres.iter().map(CentreSummary::of).collect();
+        let summaries: Vec<Arc<CentreSummary>> = doc
+            .centres
+            .iter()
+            .map(|c| Arc::new(CentreSummary::of(c)))
+            .collect();
         assert!(doc.centres.iter().any(|c| c.coordinates.is_some()));
         for c in &doc.centres {
-            let entry = CentreEntry::new(c.clone(), vec![], vec![], &profiles, today);
+            let summary = Arc::new(CentreSummary::of(c));
+            let entry = CentreEntry::new(summary, c.clone(), vec![], vec![], &profiles, today);
             assert_eq!(&entry.centre(), c);
             assert_eq!(
                 format!("{}}}", entry.item_json()),
                 serde_json::to_string(c).unwrap()
             );
-            assert_eq!(entry.summary, CentreSummary::of(c));
+            assert_eq!(*entry.summary, CentreSummary::of(c));
             let detail: serde_json::Value = serde_json::from_str(&entry.detail_json()).unwrap();
             assert_eq!(detail["id"], c.id.as_str());
             assert_eq!(detail["clinicians"], serde_json::json!([]));
@@ -652,8 +709,8 @@ mod tests {
             assert_eq!(view.verification, c.verification);
             assert_eq!(view.affiliations.len(), entry.summary.affiliations.len());
             for (shown, joined) in view.affiliations.iter().zip(&*entry.summary.affiliations) {
-                assert_eq!(shown.centre_id, &*joined.centre_id);
-                assert_eq!(shown.country, &*joined.country);
+                assert_eq!(shown.centre_id, &*joined.centre.id);
+                assert_eq!(shown.country, &*joined.centre.country);
                 let stated = c
                     .affiliations
                     .iter()

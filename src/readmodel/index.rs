@@ -17,9 +17,11 @@
 //! copies only the map nodes and posting lists it touches, so a write costs
 //! what it changes, not what the directory holds.
 
+use std::cmp::Ordering;
 use std::sync::Arc;
 
 use imbl::{HashMap, OrdMap};
+use triomphe::ThinArc;
 
 use crate::directory::geo::{cell_of, Cell};
 
@@ -32,10 +34,84 @@ pub type Label = u64;
 const GAP: Label = 1 << 32;
 
 /// The public order: folded name, then id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SortKey {
-    pub name: String,
-    pub id: String,
+///
+/// Both strings sit in one allocation behind a thin pointer, shared by
+/// the index's maps: a directory holds one per listing, and three
+/// allocations each (the key, its name, its id) were a tenth of the read
+/// model's memory at 500,000 listings.
+#[derive(Clone)]
+pub struct SortKey(ThinArc<u32, u8>);
+
+impl SortKey {
+    pub fn new(name: &str, id: &str) -> Self {
+        let split = u32::try_from(name.len()).expect("a name under 4 GiB");
+        let mut text = Vec::with_capacity(name.len() + id.len());
+        text.extend_from_slice(name.as_bytes());
+        text.extend_from_slice(id.as_bytes());
+        SortKey(ThinArc::from_header_and_slice(split, &text))
+    }
+
+    /// The name and id as bytes (cut where `new` joined them).
+    fn parts(&self) -> (&[u8], &[u8]) {
+        self.0.slice.split_at(self.0.header.header as usize)
+    }
+
+    /// The folded name.
+    pub fn name(&self) -> &str {
+        text(self.parts().0)
+    }
+
+    pub fn id(&self) -> &str {
+        text(self.parts().1)
+    }
+}
+
+/// Bytes `SortKey::new` copied from a `&str` and cut at a boundary of it.
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("a sort key holds the text it was made of")
+}
+
+impl PartialEq for SortKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for SortKey {}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By name, then id: as `(String, String)` orders, since `str` orders by
+/// its bytes.
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+impl std::hash::Hash for SortKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl std::fmt::Debug for SortKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SortKey")
+            .field(&self.name())
+            .field(&self.id())
+            .finish()
+    }
+}
+
+/// Where a listing is, for `near`: read from the listing itself rather
+/// than copied into the index.
+pub trait Located {
+    fn points(&self) -> impl Iterator<Item = (f64, f64)> + '_;
 }
 
 /// A facet a list can be filtered on exactly.
@@ -68,45 +144,47 @@ pub struct Terms {
     pub points: Vec<(f64, f64)>,
 }
 
-pub(super) type Postings = Arc<Vec<Label>>;
+/// The labels of the listings with one term, sorted: one allocation
+/// (most words are in one listing's name only). A change makes a new
+/// list, as a snapshot shares its lists with the previous one anyway.
+pub(super) type Postings = Arc<[Label]>;
 
 /// A listing's id, as the key of the id map: the sort key's own string,
 /// shared rather than copied.
 #[derive(Clone)]
-struct IdKey(Arc<SortKey>);
+struct IdKey(SortKey);
 
 impl std::borrow::Borrow<str> for IdKey {
     fn borrow(&self) -> &str {
-        &self.0.id
+        self.0.id()
     }
 }
 
 impl PartialEq for IdKey {
     fn eq(&self, other: &Self) -> bool {
-        self.0.id == other.0.id
+        self.0.parts().1 == other.0.parts().1
     }
 }
 
 impl Eq for IdKey {}
 
 impl PartialOrd for IdKey {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
 /// By id alone, as `str` orders (so lookups by `&str` find it).
 impl Ord for IdKey {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.id.cmp(&other.0.id)
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.parts().1.cmp(other.0.parts().1)
     }
 }
 
 /// One indexed listing.
 pub struct Doc<T> {
     pub item: Arc<T>,
-    pub key: Arc<SortKey>,
-    pub(super) points: Arc<[(f64, f64)]>,
+    pub key: SortKey,
 }
 
 impl<T> Clone for Doc<T> {
@@ -114,14 +192,13 @@ impl<T> Clone for Doc<T> {
         Doc {
             item: self.item.clone(),
             key: self.key.clone(),
-            points: self.points.clone(),
         }
     }
 }
 
 pub struct Index<T> {
     pub(super) docs: OrdMap<Label, Doc<T>>,
-    pub(super) order: OrdMap<Arc<SortKey>, Label>,
+    pub(super) order: OrdMap<SortKey, Label>,
     /// By id: an ordered map, because its nodes are dense (a hash trie's
     /// are mostly empty at this size, three times the memory).
     ids: OrdMap<IdKey, Label>,
@@ -156,29 +233,68 @@ impl<T> Default for Index<T> {
     }
 }
 
-impl<T> Index<T> {
+impl<T: Located> Index<T> {
     /// Indexes `items` (any order; ids must be unique) under the terms
     /// `terms_of` gives, computed one listing at a time so that a full
     /// load never holds every listing's terms at once.
+    ///
+    /// Labels are given in order, so every posting list fills by
+    /// appending; the lists are gathered in vectors and each stored as
+    /// one allocation of its final size.
     pub fn build(mut items: Vec<(Arc<T>, SortKey)>, terms_of: impl Fn(&T) -> Terms) -> Self {
         items.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut facets: [std::collections::HashMap<Arc<str>, Gathering>; FACETS] =
+            Default::default();
+        let mut words = std::collections::HashMap::new();
+        let mut grid: std::collections::HashMap<Cell, Gathering> = Default::default();
         let mut index = Index::default();
+        let mut placed = Vec::with_capacity(items.len());
         for (i, (item, key)) in items.into_iter().enumerate() {
             let label = (i as Label + 1) * GAP;
             let terms = terms_of(&item);
-            index.place(label, item, key, terms);
+            for (facet, value) in terms.facets {
+                gather(&mut facets[facet as usize], value, label);
+            }
+            for word in terms.text {
+                gather(&mut words, word, label);
+            }
+            for p in terms.points {
+                match grid.get_mut(&cell_of(p)) {
+                    Some(list) => list.add(label),
+                    None => {
+                        grid.insert(cell_of(p), Gathering::One(label));
+                    }
+                }
+            }
+            placed.push((label, item, key));
         }
-        // Lists grew by doubling; at rest they hold what they list.
-        let fit = |list: &mut Postings| Arc::make_mut(list).shrink_to_fit();
-        index
-            .facets
-            .iter_mut()
-            .for_each(|f| f.iter_mut().for_each(|(_, l)| fit(l)));
-        let words: Vec<Arc<str>> = index.words.keys().cloned().collect();
-        for word in words {
-            index.words.get_mut(&word).map(fit);
+        // The maps' nodes split in half when full, so listings inserted in
+        // order leave every node half empty. Inserted spread out (a
+        // golden-ratio stride through the listings: every position, none
+        // twice) they fill about two thirds, as random inserts would.
+        let n = placed.len();
+        let mut stride = (n as f64 * 0.618_033_988_75) as usize | 1;
+        while n > 0 && gcd(stride, n) != 1 {
+            stride += 2;
         }
-        index.grid.iter_mut().for_each(|(_, l)| fit(l));
+        for j in 0..n {
+            let (label, item, key) = &placed[j * stride % n];
+            index.ids.insert(IdKey(key.clone()), *label);
+            index.order.insert(key.clone(), *label);
+            index.docs.insert(
+                *label,
+                Doc {
+                    item: item.clone(),
+                    key: key.clone(),
+                },
+            );
+        }
+        drop(placed);
+        for (map, lists) in index.facets.iter_mut().zip(facets) {
+            *map = lists.into_iter().map(|(v, l)| (v, l.finish())).collect();
+        }
+        index.words = words.into_iter().map(|(w, l)| (w, l.finish())).collect();
+        index.grid = grid.into_iter().map(|(c, l)| (c, l.finish())).collect();
         index
     }
 
@@ -215,9 +331,8 @@ impl<T> Index<T> {
     /// The smallest label whose key comes after `key`.
     pub(super) fn first_label_after(&self, key: &SortKey) -> Label {
         use std::ops::Bound::{Excluded, Unbounded};
-        let key = Arc::new(key.clone());
         self.order
-            .range((Excluded(key), Unbounded))
+            .range((Excluded(key.clone()), Unbounded))
             .next()
             .map_or(Label::MAX, |(_, l)| *l)
     }
@@ -228,7 +343,7 @@ impl<T> Index<T> {
 
     /// Adds a listing whose id is not indexed yet.
     pub fn insert(&mut self, item: Arc<T>, key: SortKey, terms: Terms) {
-        debug_assert!(!self.ids.contains_key(key.id.as_str()));
+        debug_assert!(!self.ids.contains_key(key.id()));
         let label = match self.free_label(&key) {
             Some(label) => label,
             None => {
@@ -253,7 +368,7 @@ impl<T> Index<T> {
         for p in &terms.points {
             let cell = cell_of(*p);
             if let Some(list) = self.grid.get_mut(&cell) {
-                remove_label(Arc::make_mut(list), label);
+                *list = without(list, label);
                 if list.is_empty() {
                     self.grid.remove(&cell);
                 }
@@ -263,35 +378,26 @@ impl<T> Index<T> {
     }
 
     fn place(&mut self, label: Label, item: Arc<T>, key: SortKey, terms: Terms) {
-        let key = Arc::new(key);
-        let id = IdKey(key.clone());
         for (facet, value) in terms.facets {
             post(&mut self.facets[facet as usize], value, label);
         }
         for word in terms.text {
-            let list = self.words.entry(Arc::from(word)).or_default();
-            insert_label(Arc::make_mut(list), label);
+            let list = self.words.entry(Arc::from(word)).or_insert_with(empty);
+            *list = with(list, label);
         }
         for p in &terms.points {
-            let list = self.grid.entry(cell_of(*p)).or_default();
-            insert_label(Arc::make_mut(list), label);
+            let list = self.grid.entry(cell_of(*p)).or_insert_with(empty);
+            *list = with(list, label);
         }
-        self.ids.insert(id, label);
+        self.ids.insert(IdKey(key.clone()), label);
         self.order.insert(key.clone(), label);
-        self.docs.insert(
-            label,
-            Doc {
-                item,
-                key,
-                points: terms.points.into(),
-            },
-        );
+        self.docs.insert(label, Doc { item, key });
     }
 
     /// A label between the neighbours of `key`, or `None` when they are
     /// adjacent numbers.
     fn free_label(&self, key: &SortKey) -> Option<Label> {
-        let probe = Arc::new(key.clone());
+        let probe = key.clone();
         let below = self
             .order
             .range(..probe.clone())
@@ -315,8 +421,7 @@ impl<T> Index<T> {
             .enumerate()
             .map(|(i, old)| (*old, (i as Label + 1) * GAP))
             .collect();
-        let map =
-            |list: &Postings| -> Postings { Arc::new(list.iter().map(|l| renumber[l]).collect()) };
+        let map = |list: &Postings| -> Postings { list.iter().map(|l| renumber[l]).collect() };
         for facet in &mut self.facets {
             *facet = facet.iter().map(|(k, v)| (k.clone(), map(v))).collect();
         }
@@ -370,7 +475,9 @@ impl<T> Index<T> {
     #[cfg(test)]
     pub fn postings_by_id(&self) -> Vec<(String, Vec<String>)> {
         let ids = |list: &Postings| -> Vec<String> {
-            list.iter().map(|l| self.docs[l].key.id.clone()).collect()
+            list.iter()
+                .map(|l| self.docs[l].key.id().to_owned())
+                .collect()
         };
         let mut out = Vec::new();
         for (i, facet) in self.facets.iter().enumerate() {
@@ -389,18 +496,26 @@ impl<T> Index<T> {
     }
 }
 
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
 fn mid(lo: Label, hi: Label) -> Option<Label> {
     (hi - lo >= 2).then(|| lo + (hi - lo) / 2)
 }
 
 fn post(map: &mut HashMap<Arc<str>, Postings>, value: String, label: Label) {
-    let list = map.entry(Arc::from(value)).or_default();
-    insert_label(Arc::make_mut(list), label);
+    let list = map.entry(Arc::from(value)).or_insert_with(empty);
+    *list = with(list, label);
 }
 
 fn unpost(map: &mut HashMap<Arc<str>, Postings>, value: &str, label: Label) {
     if let Some(list) = map.get_mut(value) {
-        remove_label(Arc::make_mut(list), label);
+        *list = without(list, label);
         if list.is_empty() {
             map.remove(value);
         }
@@ -409,23 +524,75 @@ fn unpost(map: &mut HashMap<Arc<str>, Postings>, value: &str, label: Label) {
 
 fn unpost_ord(map: &mut OrdMap<Arc<str>, Postings>, value: &str, label: Label) {
     if let Some(list) = map.get_mut(value) {
-        remove_label(Arc::make_mut(list), label);
+        *list = without(list, label);
         if list.is_empty() {
             map.remove(value);
         }
     }
 }
 
-/// Inserts into a sorted list; a label already there stays once (a listing
-/// with the same word twice, or two points in one cell).
-fn insert_label(list: &mut Vec<Label>, label: Label) {
-    if let Err(at) = list.binary_search(&label) {
-        list.insert(at, label);
+/// A posting list while an index is built, filled in label order. Most
+/// words are in one listing's name: one label is kept without a vector.
+enum Gathering {
+    One(Label),
+    Many(Vec<Label>),
+}
+
+impl Gathering {
+    /// Adds `label`, the largest so far; a label already last stays once
+    /// (a listing with the same word twice, or two points in one cell).
+    fn add(&mut self, label: Label) {
+        match self {
+            Gathering::One(first) if *first != label => {
+                *self = Gathering::Many(vec![*first, label]);
+            }
+            Gathering::One(_) => {}
+            Gathering::Many(list) => {
+                if list.last() != Some(&label) {
+                    list.push(label);
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Postings {
+        match self {
+            Gathering::One(label) => Arc::new([label]),
+            Gathering::Many(list) => list.into(),
+        }
     }
 }
 
-fn remove_label(list: &mut Vec<Label>, label: Label) {
-    if let Ok(at) = list.binary_search(&label) {
-        list.remove(at);
+fn gather(map: &mut std::collections::HashMap<Arc<str>, Gathering>, value: String, label: Label) {
+    match map.get_mut(value.as_str()) {
+        Some(list) => list.add(label),
+        None => {
+            map.insert(Arc::from(value), Gathering::One(label));
+        }
+    }
+}
+
+fn empty() -> Postings {
+    Arc::new([])
+}
+
+/// `list` with `label` (once).
+fn with(list: &Postings, label: Label) -> Postings {
+    match list.binary_search(&label) {
+        Ok(_) => list.clone(),
+        Err(at) => list[..at]
+            .iter()
+            .chain(std::iter::once(&label))
+            .chain(&list[at..])
+            .copied()
+            .collect(),
+    }
+}
+
+/// `list` without `label`.
+fn without(list: &Postings, label: Label) -> Postings {
+    match list.binary_search(&label) {
+        Ok(at) => list[..at].iter().chain(&list[at + 1..]).copied().collect(),
+        Err(_) => list.clone(),
     }
 }

@@ -18,11 +18,11 @@ pub struct Position {
 impl After {
     /// Where the page ending at `hit` ends.
     pub fn of<T>(hit: &Hit<'_, T>) -> Self {
-        let id = hit.key.id.clone();
+        let id = hit.key.id().to_owned();
         match hit.distance_km {
             Some(km) => After::Distance { km, id },
             None => After::Name {
-                key: hit.key.name.clone(),
+                key: hit.key.name().to_owned(),
                 id,
             },
         }

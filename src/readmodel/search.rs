@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::directory::geo::{cells_within, distance_km, Cell};
-use crate::readmodel::index::{Facet, Index, Label, SortKey};
+use crate::readmodel::index::{Facet, Index, Label, Located, SortKey};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Near {
@@ -37,7 +37,7 @@ pub struct Hit<'a, T> {
     pub distance_km: Option<f64>,
 }
 
-impl<T> Index<T> {
+impl<T: Located> Index<T> {
     /// Up to `limit + 1` hits after the cursor, so the caller can tell
     /// whether a next page exists.
     ///
@@ -82,10 +82,7 @@ impl<T> Index<T> {
 
     fn page_by_name(&self, constraints: &[Union<'_>], q: &Query) -> Vec<(Label, Option<f64>)> {
         let start = match &q.after {
-            Some(After::Name { key, id }) => self.first_label_after(&SortKey {
-                name: key.clone(),
-                id: id.clone(),
-            }),
+            Some(After::Name { key, id }) => self.first_label_after(&SortKey::new(key, id)),
             _ => 0,
         };
         let take = q.limit.saturating_add(1);
@@ -107,9 +104,9 @@ impl<T> Index<T> {
 
     fn distance(&self, label: Label, here: (f64, f64)) -> f64 {
         self.doc(label)
-            .points
-            .iter()
-            .map(|p| distance_km(here, *p))
+            .item
+            .points()
+            .map(|p| distance_km(here, p))
             .fold(f64::INFINITY, f64::min)
     }
 
@@ -124,7 +121,7 @@ impl<T> Index<T> {
         // A page keeps its best `take` in order as it goes; asked for
         // everything (facet counts), it collects all and sorts once.
         let everything = take > 4096;
-        let key = |d: f64, label: Label| (d, self.doc(label).key.id.as_str());
+        let key = |d: f64, label: Label| (d, self.doc(label).key.id());
         let after_cursor = |d: f64, label: Label| match &q.after {
             Some(After::Distance { km, id }) => key(d, label) > (*km, id.as_str()),
             _ => true,
@@ -151,7 +148,7 @@ impl<T> Index<T> {
             Some(driver) if driver.len() <= 512 => {
                 for label in driver.iter_from(0) {
                     if constraints[1..].iter().all(|c| c.contains(label))
-                        && !self.doc(label).points.is_empty()
+                        && self.doc(label).item.points().next().is_some()
                     {
                         offer(&mut best, self.distance(label, here), label);
                     }
@@ -205,7 +202,7 @@ impl<T> Index<T> {
                 std::ops::Bound::Unbounded,
             ))
             .take_while(|(w, _)| w.starts_with(prefix))
-            .map(|(_, list)| list.as_slice())
+            .map(|(_, list)| &**list)
             .collect();
         Union::of(lists)
     }
@@ -297,13 +294,30 @@ mod tests {
     use crate::readmodel::index::Terms;
 
     fn key(n: &str) -> SortKey {
-        SortKey {
-            name: n.to_owned(),
-            id: n.to_owned(),
+        SortKey::new(n, n)
+    }
+
+    /// A listing named by its id, at its points.
+    #[derive(Debug, PartialEq)]
+    struct Item {
+        id: String,
+        points: Vec<(f64, f64)>,
+    }
+
+    impl Located for Item {
+        fn points(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+            self.points.iter().copied()
         }
     }
 
-    fn index() -> Index<String> {
+    fn item(id: &str, terms: &Terms) -> Arc<Item> {
+        Arc::new(Item {
+            id: id.to_owned(),
+            points: terms.points.clone(),
+        })
+    }
+
+    fn index() -> Index<Item> {
         let names = ["alpha", "bravo", "charlie", "delta"];
         let items = names
             .iter()
@@ -314,27 +328,27 @@ mod tests {
                     text: vec![n.to_string()],
                     points: vec![(0.0, i as f64)],
                 };
-                (Arc::new(n.to_string()), key(n), terms)
+                (item(n, &terms), key(n), terms)
             })
             .collect();
         build(items)
     }
 
-    /// An index of listings that are their own ids, with the terms given.
-    fn build(items: Vec<(Arc<String>, SortKey, Terms)>) -> Index<String> {
+    /// An index of the listings given, with the terms given.
+    fn build(items: Vec<(Arc<Item>, SortKey, Terms)>) -> Index<Item> {
         let mut terms = std::collections::HashMap::new();
         let items = items
             .into_iter()
             .map(|(item, key, t)| {
-                terms.insert(item.to_string(), t);
+                terms.insert(item.id.clone(), t);
                 (item, key)
             })
             .collect();
-        Index::build(items, |item: &String| terms[item].clone())
+        Index::build(items, |item: &Item| terms[&item.id].clone())
     }
 
     fn ids<T>(hits: &[Hit<'_, T>]) -> Vec<String> {
-        hits.iter().map(|h| h.key.id.clone()).collect()
+        hits.iter().map(|h| h.key.id().to_owned()).collect()
     }
 
     #[test]
@@ -373,7 +387,7 @@ mod tests {
             id: "delta".into(),
         });
         let second = idx.search(&q);
-        assert_eq!(second[0].key.id, "charlie");
+        assert_eq!(second[0].key.id(), "charlie");
         assert!(second[0].distance_km.unwrap() > 100.0);
     }
 
@@ -389,7 +403,7 @@ mod tests {
         // the index re-spaces its labels and stays ordered.
         for i in 0..40 {
             let n = format!("alpha{:02}", 39 - i);
-            idx.insert(Arc::new(n.clone()), key(&n), terms("AA"));
+            idx.insert(item(&n, &terms("AA")), key(&n), terms("AA"));
         }
         let q = Query {
             facets: vec![(Facet::Country, "AA".into())],
@@ -402,8 +416,8 @@ mod tests {
         want.push("charlie".into());
         assert_eq!(got, want);
         assert_eq!(
-            idx.remove("alpha07", &terms("AA")).as_deref(),
-            Some(&"alpha07".to_owned())
+            idx.remove("alpha07", &terms("AA")).map(|i| i.id.clone()),
+            Some("alpha07".to_owned())
         );
         assert!(idx.get("alpha07").is_none());
         assert_eq!(idx.search(&q).len(), 41);
@@ -417,7 +431,7 @@ mod tests {
         let fresh = build(
             idx.iter()
                 .map(|d| {
-                    let n = d.item.as_str();
+                    let n = d.item.id.as_str();
                     let t = if n.starts_with("alpha") && n != "alpha" {
                         terms("AA")
                     } else {
@@ -491,15 +505,12 @@ mod tests {
             .enumerate()
             .map(|(i, p)| {
                 let id = format!("id{i:04}");
-                let key = SortKey {
-                    name: format!("k{i:04}"),
-                    id: id.clone(),
-                };
+                let key = SortKey::new(&format!("k{i:04}"), &id);
                 let terms = Terms {
                     points: vec![*p],
                     ..Default::default()
                 };
-                (Arc::new(id), key, terms)
+                (item(&id, &terms), key, terms)
             })
             .collect();
         let idx = build(items);
@@ -526,7 +537,7 @@ mod tests {
             let page = &hits[..hits.len().min(25)];
             walked.extend(
                 page.iter()
-                    .map(|h| (h.distance_km.unwrap(), h.key.id.clone())),
+                    .map(|h| (h.distance_km.unwrap(), h.key.id().to_owned())),
             );
             if hits.len() <= 25 {
                 break;
@@ -534,7 +545,7 @@ mod tests {
             let last = page.last().unwrap();
             q.after = Some(After::Distance {
                 km: last.distance_km.unwrap(),
-                id: last.key.id.clone(),
+                id: last.key.id().to_owned(),
             });
         }
         assert_eq!(walked, brute);

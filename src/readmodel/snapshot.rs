@@ -21,7 +21,6 @@ use crate::directory::rows::{AffiliationRow, CentreRow, ClinicianRow, FactRow};
 use crate::readmodel::entries::*;
 use crate::readmodel::index::{Index, SortKey};
 use crate::readmodel::memo::Memo;
-use crate::readmodel::views::CentreClinician;
 use crate::store::schema::{affiliations, centres, clinicians, facts};
 use crate::store::{data_version, DbConnection, StoreError};
 
@@ -160,7 +159,7 @@ struct Builder {
     dated: imbl::OrdSet<(bool, String)>,
     centres: HashMap<String, CentreEntry>,
     /// Each centre's clinicians, as the clinicians come.
-    lists: HashMap<String, Vec<CentreClinician>>,
+    lists: HashMap<String, Vec<Listed>>,
     clinicians: Vec<(Arc<ClinicianEntry>, SortKey)>,
 }
 
@@ -185,20 +184,13 @@ impl Builder {
             &c.id,
         );
         let id = c.id.clone();
-        let entry = CentreEntry::new(c, Vec::new(), facts, &self.profiles, self.today);
+        let summary = Arc::new(CentreSummary::of(&c));
+        let entry = CentreEntry::new(summary, c, Vec::new(), facts, &self.profiles, self.today);
         self.centres.insert(id, entry);
     }
 
     /// Adds a clinician; every centre must have been added.
     fn add_clinician(&mut self, c: Clinician) {
-        for a in &c.affiliations {
-            if self.centres.contains_key(&a.centre_id) {
-                self.lists
-                    .entry(a.centre_id.clone())
-                    .or_default()
-                    .extend(at_centre(&c, &a.centre_id));
-            }
-        }
         let facts = take_facts(
             &mut self.facts_of,
             &mut self.dated,
@@ -213,6 +205,14 @@ impl Builder {
             &self.profiles,
             self.today,
         );
+        for (centre_id, shown) in listed(&entry) {
+            match self.lists.get_mut(centre_id) {
+                Some(list) => list.push(shown),
+                None => {
+                    self.lists.insert(centre_id.to_owned(), vec![shown]);
+                }
+            }
+        }
         let key = entry.key();
         self.clinicians.push((Arc::new(entry), key));
     }

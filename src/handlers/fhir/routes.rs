@@ -174,7 +174,7 @@ pub async fn read(
                     .summary
                     .affiliations
                     .iter()
-                    .any(|a| resources::role_id(&d.key.id, &a.centre_id) == id)
+                    .any(|a| resources::role_id(d.key.id(), &a.centre.id) == id)
             })
             .and_then(|d| {
                 resources::practitioner_roles(&d.item)
@@ -403,7 +403,7 @@ fn run_search<'s>(
                     .get(0, || resources::practitioner(e).to_string());
                 Found {
                     kind: "Practitioner",
-                    id: h.key.id.clone(),
+                    id: h.key.id().to_owned(),
                     json: json.into(),
                 }
             })

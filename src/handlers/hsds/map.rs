@@ -278,7 +278,7 @@ fn contacts(snapshot: &Snapshot, e: &CentreEntry, service_id: &str) -> Vec<Value
         o.insert("phones".into(), phones.into());
         out.push(Value::Object(o));
     }
-    for cl in &e.clinicians {
+    for cl in &e.clinician_views() {
         let contact_id = id("contact", &format!("{}:{}:{}", c.id, cl.id, cl.role.code()));
         let mut attributes = vec![attribute(
             "contact",

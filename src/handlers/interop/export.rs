@@ -3,8 +3,6 @@
 //! Each export states the change-feed position it reflects
 //! (`Changes-Cursor`), so a client can follow `/v1/changes` from there.
 
-use std::sync::Arc;
-
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use futures_util::stream;
@@ -208,7 +206,7 @@ fn chunk(
     kind: Kind,
     format: Format,
     after: Option<&SortKey>,
-) -> (Vec<u8>, Option<Arc<SortKey>>) {
+) -> (Vec<u8>, Option<SortKey>) {
     let mut out = Vec::with_capacity(CHUNK * 1024);
     let mut last = None;
     let mut n = 0;
@@ -259,11 +257,11 @@ fn export(
     let cursor = changes::encode(snapshot.latest_change);
     // Chunk by chunk, each after the last key of the one before: memory
     // stays flat however large the directory.
-    let chunks = stream::unfold(Some(None), move |after: Option<Option<Arc<SortKey>>>| {
+    let chunks = stream::unfold(Some(None), move |after: Option<Option<SortKey>>| {
         let snapshot = snapshot.clone();
         async move {
             let after = after?;
-            let (bytes, last) = chunk(&snapshot, kind, format, after.as_deref());
+            let (bytes, last) = chunk(&snapshot, kind, format, after.as_ref());
             Some((bytes, last.map(Some)))
         }
     });
