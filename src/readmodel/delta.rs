@@ -272,23 +272,35 @@ impl Snapshot {
         }
 
         for (id, entry) in new_centres {
-            if let Some(old) = self.centres.get(id) {
+            let old = self.centres.get(id);
+            if let Some(old) = old {
                 next.regions.remove(&old.summary);
-                next.centres.remove(id, &old.terms(&profiles));
             }
-            if let Some(e) = entry {
-                next.regions.add(&e.summary);
-                let (key, terms) = (e.key(), e.terms(&profiles));
-                next.centres.insert(Arc::new(e), key, terms);
+            let old_terms = old.map(|o| o.terms(&profiles)).unwrap_or_default();
+            match entry {
+                Some(e) => {
+                    next.regions.add(&e.summary);
+                    let (key, terms) = (e.key(), e.terms(&profiles));
+                    next.centres.update(id, &old_terms, Arc::new(e), key, terms);
+                }
+                None => {
+                    next.centres.remove(id, &old_terms);
+                }
             }
         }
         for (id, entry) in new_clinicians {
-            if let Some(old) = self.clinicians.get(id) {
-                next.clinicians.remove(id, &old.terms(&profiles));
-            }
-            if let Some(e) = entry {
-                let (key, terms) = (e.key(), e.terms(&profiles));
-                next.clinicians.insert(Arc::new(e), key, terms);
+            let old_terms = (self.clinicians.get(id))
+                .map(|o| o.terms(&profiles))
+                .unwrap_or_default();
+            match entry {
+                Some(e) => {
+                    let (key, terms) = (e.key(), e.terms(&profiles));
+                    next.clinicians
+                        .update(id, &old_terms, Arc::new(e), key, terms);
+                }
+                None => {
+                    next.clinicians.remove(id, &old_terms);
+                }
             }
         }
         if next.regions != self.regions {
@@ -314,9 +326,9 @@ impl Snapshot {
                 };
                 let e = old.reevaluated(&profiles, today);
                 if e.outcomes != old.outcomes {
-                    next.centres.remove(id, &old.terms(&profiles));
                     let (key, terms) = (e.key(), e.terms(&profiles));
-                    next.centres.insert(Arc::new(e), key, terms);
+                    next.centres
+                        .update(id, &old.terms(&profiles), Arc::new(e), key, terms);
                 }
             } else {
                 let Some(old) = self.clinicians.get(id) else {
@@ -324,9 +336,9 @@ impl Snapshot {
                 };
                 let e = old.reevaluated(&profiles, today);
                 if e.outcomes != old.outcomes {
-                    next.clinicians.remove(id, &old.terms(&profiles));
                     let (key, terms) = (e.key(), e.terms(&profiles));
-                    next.clinicians.insert(Arc::new(e), key, terms);
+                    next.clinicians
+                        .update(id, &old.terms(&profiles), Arc::new(e), key, terms);
                 }
             }
         }

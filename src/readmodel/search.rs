@@ -455,6 +455,48 @@ mod tests {
         assert_eq!(fresh.postings_by_id(), idx.postings_by_id());
     }
 
+    /// A page after a cursor starts at the first listing past it, found
+    /// by halving label numbers (there is no map by key): checked against
+    /// the sorted keys for cursors on, between, before and after them,
+    /// after inserts that took labels between neighbours.
+    #[test]
+    fn cursors_find_the_first_listing_after_them() {
+        let terms = Terms::default();
+        let names: Vec<String> = (0..60).map(|i| format!("k{:03}", i * 2)).collect();
+        let mut idx = build(
+            names
+                .iter()
+                .map(|n| (item(n, &terms), key(n), terms.clone()))
+                .collect(),
+        );
+        let mut all: Vec<SortKey> = names.iter().map(|n| key(n)).collect();
+        for n in ["k001", "k051", "k0511", "k119", "a", "z"] {
+            idx.insert(item(n, &terms), key(n), terms.clone());
+            all.push(key(n));
+        }
+        // Two listings with one name, told apart by id.
+        let twin = SortKey::new("k050", "k050-b");
+        idx.insert(item("k050-b", &terms), twin.clone(), terms.clone());
+        all.push(twin);
+        all.sort();
+        let mut probes = all.clone();
+        for n in ["", "k0505", "k05", "k999", "zz", "k050"] {
+            probes.push(SortKey::new(n, ""));
+            probes.push(SortKey::new(n, "~"));
+        }
+        for probe in probes {
+            let want = all.iter().find(|k| **k > probe).map(|k| k.id().to_owned());
+            let got = idx
+                .iter_after(Some(&probe))
+                .next()
+                .map(|d| d.key.id().to_owned());
+            assert_eq!(got, want, "after {probe:?}");
+        }
+        let order: Vec<&str> = idx.iter().map(|d| d.key.id()).collect();
+        let want: Vec<&str> = all.iter().map(|k| k.id()).collect();
+        assert_eq!(order, want);
+    }
+
     #[test]
     fn cell_lower_bounds_never_exceed_a_true_distance() {
         let points = [
