@@ -79,11 +79,23 @@ impl Snapshot {
         let profiles = crate::criteria::store::load_all(conn)?;
         let latest_change = crate::store::changes::latest(conn)?;
         let today = chrono::Utc::now().date_naive();
-        let facts = facts::table
-            .select(FactRow::as_select())
-            .load_iter::<FactRow, diesel::connection::DefaultLoadingMode>(conn)?
-            .map(|row| row?.into_model())
-            .collect::<Result<Vec<_>, _>>()?;
+        // In batches too: PostgreSQL's client holds a whole result in
+        // memory, so one query for every fact is one large transient block.
+        let mut facts = Vec::new();
+        let mut after = String::new();
+        loop {
+            let rows: Vec<FactRow> = facts::table
+                .filter(facts::id.gt(&after))
+                .order(facts::id)
+                .limit(BATCH)
+                .select(FactRow::as_select())
+                .load(conn)?;
+            let Some(last) = rows.last() else { break };
+            after = last.id.clone();
+            for row in rows {
+                facts.push(row.into_model()?);
+            }
+        }
         let mut builder = Builder::new(profiles, facts, today);
         let published = ListingStatus::Published.code();
         let mut after = String::new();
