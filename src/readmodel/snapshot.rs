@@ -79,60 +79,72 @@ impl Snapshot {
         let profiles = crate::criteria::store::load_all(conn)?;
         let latest_change = crate::store::changes::latest(conn)?;
         let today = chrono::Utc::now().date_naive();
-        // In batches too: PostgreSQL's client holds a whole result in
-        // memory, so one query for every fact is one large transient block.
+        // Facts in batches too: PostgreSQL's client holds a whole result
+        // in memory, so one query for every fact is one large block.
         let mut facts = Vec::new();
-        let mut after = String::new();
-        loop {
-            let rows: Vec<FactRow> = facts::table
-                .filter(facts::id.gt(&after))
-                .order(facts::id)
-                .limit(BATCH)
-                .select(FactRow::as_select())
-                .load(conn)?;
-            let Some(last) = rows.last() else { break };
-            after = last.id.clone();
-            for row in rows {
-                facts.push(row.into_model()?);
-            }
-        }
+        in_pages(
+            conn,
+            |conn, after| {
+                facts::table
+                    .filter(facts::id.gt(after))
+                    .order(facts::id)
+                    .limit(BATCH)
+                    .select(FactRow::as_select())
+                    .load(conn)
+            },
+            |r: &FactRow| &r.id,
+            |_, rows| {
+                for row in rows {
+                    facts.push(row.into_model()?);
+                }
+                Ok(())
+            },
+        )?;
         let mut builder = Builder::new(profiles, facts, today);
         let published = ListingStatus::Published.code();
-        let mut after = String::new();
-        loop {
-            let rows: Vec<CentreRow> = centres::table
-                .filter(centres::status.eq(published))
-                .filter(centres::id.gt(&after))
-                .order(centres::id)
-                .limit(BATCH)
-                .select(CentreRow::as_select())
-                .load(conn)?;
-            let Some(last) = rows.last() else { break };
-            after = last.id.clone();
-            for row in rows {
-                builder.add_centre(row.into_model()?);
-            }
-        }
-        let mut after = String::new();
-        loop {
-            let rows: Vec<ClinicianRow> = clinicians::table
-                .filter(clinicians::status.eq(published))
-                .filter(clinicians::id.gt(&after))
-                .order(clinicians::id)
-                .limit(BATCH)
-                .select(ClinicianRow::as_select())
-                .load(conn)?;
-            let Some(last) = rows.last() else { break };
-            after = last.id.clone();
-            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-            let affiliation_rows: Vec<AffiliationRow> = affiliations::table
-                .filter(affiliations::clinician_id.eq_any(&ids))
-                .select(AffiliationRow::as_select())
-                .load(conn)?;
-            for c in with_affiliations(rows, affiliation_rows)? {
-                builder.add_clinician(c);
-            }
-        }
+        in_pages(
+            conn,
+            |conn, after| {
+                centres::table
+                    .filter(centres::status.eq(published))
+                    .filter(centres::id.gt(after))
+                    .order(centres::id)
+                    .limit(BATCH)
+                    .select(CentreRow::as_select())
+                    .load(conn)
+            },
+            |r: &CentreRow| &r.id,
+            |_, rows| {
+                for row in rows {
+                    builder.add_centre(row.into_model()?);
+                }
+                Ok(())
+            },
+        )?;
+        in_pages(
+            conn,
+            |conn, after| {
+                clinicians::table
+                    .filter(clinicians::status.eq(published))
+                    .filter(clinicians::id.gt(after))
+                    .order(clinicians::id)
+                    .limit(BATCH)
+                    .select(ClinicianRow::as_select())
+                    .load(conn)
+            },
+            |r: &ClinicianRow| &r.id,
+            |conn, rows| {
+                let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+                let affiliation_rows: Vec<AffiliationRow> = affiliations::table
+                    .filter(affiliations::clinician_id.eq_any(&ids))
+                    .select(AffiliationRow::as_select())
+                    .load(conn)?;
+                for c in with_affiliations(rows, affiliation_rows)? {
+                    builder.add_clinician(c);
+                }
+                Ok(())
+            },
+        )?;
         let mut snapshot = builder.finish(version);
         snapshot.latest_change = latest_change;
         Ok(snapshot)
@@ -161,6 +173,26 @@ impl Snapshot {
 
 /// Listings read per query when a snapshot is loaded.
 const BATCH: i64 = 1000;
+
+/// Reads a table a page at a time in id order: `page` reads up to `BATCH`
+/// rows whose id comes after the one given ("" for the first page),
+/// `each` takes every page that is not empty.
+fn in_pages<R>(
+    conn: &mut DbConnection,
+    page: impl Fn(&mut DbConnection, &str) -> diesel::QueryResult<Vec<R>>,
+    id: impl Fn(&R) -> &str,
+    mut each: impl FnMut(&mut DbConnection, Vec<R>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut after = String::new();
+    loop {
+        let rows = page(conn, &after)?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = id(last).to_owned();
+        each(conn, rows)?;
+    }
+}
 
 /// A snapshot being assembled: every centre first, then the clinicians,
 /// each made into its entry as it comes.
